@@ -1,0 +1,96 @@
+"""What an assignment's source notebook says about grading: its functions, tests and points."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+@dataclass(frozen=True)
+class TestCell:
+    grade_id: str
+    points: float
+    hidden: bool
+    function: str | None
+    summary: str  # the cell's first comment line, safe to show a student
+
+
+@dataclass
+class NotebookSpec:
+    name: str
+    functions: list[str] = field(default_factory=list)
+    tests: list[TestCell] = field(default_factory=list)
+
+    @property
+    def max_score(self):
+        return sum(t.points for t in self.tests)
+
+
+@dataclass
+class AssignmentSpec:
+    name: str
+    notebooks: list[NotebookSpec]
+
+    @property
+    def max_score(self):
+        return sum(nb.max_score for nb in self.notebooks)
+
+    @property
+    def tests(self):
+        return [t for nb in self.notebooks for t in nb.tests]
+
+    @property
+    def functions(self):
+        return [f for nb in self.notebooks for f in nb.functions]
+
+    def test(self, grade_id):
+        for t in self.tests:
+            if t.grade_id == grade_id:
+                return t
+        raise KeyError(grade_id)
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def function_of_test(grade_id, functions):
+    """The function a test cell checks: ``test_<function>`` or ``test_<function>_<aspect>``."""
+    candidates = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
+    return max(candidates, key=len) if candidates else None
+
+
+def _summary(source):
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") and HIDDEN_BEGIN not in stripped:
+            return stripped.lstrip("#").strip()
+    return ""
+
+
+def read_notebook_spec(path):
+    nb = nbformat.read(str(path), as_version=4)
+    spec = NotebookSpec(name=Path(path).stem)
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and not meta.get("grade"):
+            spec.functions.append(meta["grade_id"])
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and not meta.get("solution"):
+            spec.tests.append(TestCell(
+                grade_id=meta["grade_id"],
+                points=float(meta.get("points", 0)),
+                hidden=HIDDEN_BEGIN in cell.source,
+                function=function_of_test(meta["grade_id"], spec.functions),
+                summary=_summary(cell.source),
+            ))
+    return spec
+
+
+def read_assignment_spec(course, assignment):
+    notebooks = [read_notebook_spec(p) for p in course.source_notebooks(assignment)]
+    return AssignmentSpec(name=assignment, notebooks=notebooks)

@@ -1,0 +1,53 @@
+"""Re-execute lesson notebooks in place so their stored outputs are current.
+
+Lessons are stored with outputs (readable on a code host) and nbval compares a fresh run with
+them, so they must be produced by exactly this: a fresh kernel of this environment, top to
+bottom, no progress bars, no timing metadata. Prints each lesson's wall time (the course
+promises under 20 seconds each).
+
+    python scripts/execute_lessons.py [notebooks/NN_topic.ipynb ...]
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME_LIMIT_SECONDS = 20
+
+
+def execute(path):
+    nb = nbformat.read(str(path), as_version=4)
+    os.environ["NNHELPERS_PROGRESS"] = "off"
+    # The "python3" kernelspec runs `python` from PATH: make that this environment's interpreter.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                            record_timing=False)
+    started = time.perf_counter()
+    client.execute(cwd=str(path.parent))
+    elapsed = time.perf_counter() - started
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, str(path))
+    return elapsed
+
+
+def main(argv):
+    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    slow = []
+    for path in paths:
+        elapsed = execute(path)
+        print(f"{path.name}: {elapsed:.1f} s")
+        if elapsed > TIME_LIMIT_SECONDS:
+            slow.append(path.name)
+    if slow:
+        print(f"too slow (over {TIME_LIMIT_SECONDS} s): {', '.join(slow)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,24 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder.course import Course  # noqa: E402
+
+# Kernels started by tests must find this environment's python and nbgrader's `alembic`.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+os.environ.setdefault("NNHELPERS_PROGRESS", "off")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+COURSE = Course.at(ROOT)
+ASSIGNMENTS = COURSE.assignments()
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def course():
+    return COURSE
