@@ -40,7 +40,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m nnhelpers.datasets --check
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
-		--sanitize-with tests/nbval_sanitize.cfg notebooks
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
 
 lab: $(INSTALLED)

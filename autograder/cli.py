@@ -26,6 +26,35 @@ def _selftest(args):
     return 0 if selftest(course, cases, workers=args.workers) else 1
 
 
+def _collect(args):
+    from autograder.collect import collect
+
+    report = collect(Course.at(args.course), args.path)
+    return 0 if (report.taken or report.renamed) else 1
+
+
+def _grade(args):
+    from autograder.grade import grade_course
+    from autograder.report import write_report
+
+    course = Course.at(args.course)
+    results = grade_course(course, args.assignments, workers=args.workers, feedback=not args.no_feedback,
+                           memory_bytes=int(args.memory_limit * 1024**3))
+    rows, paths = write_report(course, args.assignments or None)
+    print_summary(rows, paths, results)
+    return 0
+
+
+def print_summary(rows, paths, results=()):
+    graded = sum(r.status == "graded" for r in rows)
+    flagged = [r for r in rows if r.status != "missing" and (r.flags or r.status != "graded")]
+    print(f"{len(results)} submission(s) graded this run; report covers {len(rows)} student-assignment pair(s): "
+          f"{graded} graded, {sum(r.status == 'ungradable' for r in rows)} ungradable, "
+          f"{sum(r.status == 'missing' for r in rows)} missing; {len(flagged)} flagged for a person to look at.")
+    for name, path in paths.items():
+        print(f"  {name:9} {path}")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     parser.add_argument("--course", default=None, help="the course directory (default: this repository)")
@@ -33,6 +62,15 @@ def build_parser():
     p = commands.add_parser("release", help="generate student versions into release/ and prove them")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all in source/)")
     p.set_defaults(run=_release)
+    p = commands.add_parser("collect", help="import submissions (<student>/<assignment>/*.ipynb) from a folder or a zip")
+    p.add_argument("path", help="a folder or a .zip downloaded from the learning platform")
+    p.set_defaults(run=_collect)
+    p = commands.add_parser("grade", help="autograde everything submitted, write feedback and the report")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--workers", type=int, default=None, help="parallel grading processes (default: the core count)")
+    p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    p.add_argument("--memory-limit", type=float, default=2.0, help="memory limit per submission in GiB (default: 2)")
+    p.set_defaults(run=_grade)
     p = commands.add_parser("selftest", help="run the catalogue of wrong and correct answers through the real autograde")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--quick", action="store_true", help="only execute the source with each case substituted (authoring aid)")
@@ -42,9 +80,12 @@ def build_parser():
 
 
 def main(argv=None):
+    from autograder.course import venv_on_path
+
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        with venv_on_path():
+            return args.run(args)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -52,8 +52,12 @@ def _axes(ax):
     return ax if ax is not None else plt.subplots()[1]
 
 
-def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1$", "$x_2$"), title=None, size=30):
-    """Scatter two classes: ``X`` of shape (n, 2), ``y`` of 0/1 labels. Returns the axes."""
+def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1$", "$x_2$"), title=None, size=30,
+                legend="best"):
+    """Scatter two classes: ``X`` of shape (n, 2), ``y`` of 0/1 labels. Returns the axes.
+
+    ``legend`` is a matplotlib legend location (``"upper left"``, ...) or None for no legend.
+    """
     ax = _axes(ax)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
@@ -69,12 +73,16 @@ def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1
     ax.set_ylabel(axis_labels[1])
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    if legend:
+        ax.legend(loc=legend)
     return ax
 
 
-def plot_line(W, b, ax=None, label=None, **style):
-    """Draw the line ``W[0] * x1 + W[1] * x2 + b = 0`` across the axes' current x (or y) range."""
+def plot_line(W, b, ax=None, label=None, legend="best", **style):
+    """Draw the line ``W[0] * x1 + W[1] * x2 + b = 0`` across the axes' current x (or y) range.
+
+    A labelled line updates the legend at ``legend`` (a location, or None to leave it alone).
+    """
     ax = _axes(ax)
     w1, w2 = (float(w) for w in np.ravel(W)[:2])
     b = float(b)
@@ -88,8 +96,8 @@ def plot_line(W, b, ax=None, label=None, **style):
         ax.plot([-b / w1] * 2, [y_low, y_high], label=label, **style)
     ax.set_xlim(x_low, x_high)
     ax.set_ylim(y_low, y_high)
-    if label:
-        ax.legend(loc="best")
+    if label and legend:
+        ax.legend(loc=legend)
     return ax
 
 
@@ -117,7 +125,7 @@ def plot_model_boundary(probability, ax=None, resolution=150, threshold=0.5, sha
     return ax
 
 
-def plot_boundary_history(history, ax=None, every=1, final_label="final boundary"):
+def plot_boundary_history(history, ax=None, every=1, final_label="final boundary", legend="best"):
     """Draw the lines of a list of ``(W, b)`` snapshots, from light (early) to dark (late).
 
     ``every`` keeps one snapshot in ``every``; the last one is always drawn, solid and labelled.
@@ -131,7 +139,7 @@ def plot_boundary_history(history, ax=None, every=1, final_label="final boundary
         W, b = history[index]
         plot_line(W, b, ax=ax, color=str(round(shade, 3)), linewidth=1, linestyle="--")
     W, b = history[-1]
-    plot_line(W, b, ax=ax, label=final_label, color=GREEN, linewidth=2.5)
+    plot_line(W, b, ax=ax, label=final_label, legend=legend, color=GREEN, linewidth=2.5)
     return ax
 
 

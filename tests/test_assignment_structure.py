@@ -123,6 +123,11 @@ def test_test_cells_follow_the_grading_rules(assignment):
             assert any(isinstance(n, ast.Import | ast.ImportFrom) for n in hidden.body[:3]), (
                 f"{assignment}: {gid} must re-import what it uses at the start of the hidden region"
             )
+            imported = {alias.asname or alias.name for node in hidden.body if isinstance(node, ast.Import | ast.ImportFrom)
+                        for alias in node.names}
+            used = {node.func.id for node in ast.walk(hidden) if isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "").startswith("check_")}
+            assert used <= imported, f"{assignment}: {gid} must import {sorted(used - imported)} in its hidden region"
             for node in ast.walk(hidden):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") in CHECKS_THAT_REVEAL:
                     reveal = [k for k in node.keywords if k.arg == "reveal"]

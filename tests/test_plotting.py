@@ -90,3 +90,13 @@ def test_network_diagram_has_a_node_per_unit_and_an_edge_per_weight():
 def test_course_style_sets_the_palette():
     plotting.use_course_style()
     assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:2] == [plotting.BLUE, plotting.RED]
+
+
+def test_legend_can_be_placed_or_left_out():
+    X, y = np.array([[0.1, 0.2], [0.8, 0.9]]), np.array([0, 1])
+    assert plotting.plot_points(X, y, legend=None).get_legend() is None
+    ax = plotting.plot_points(X, y, legend="upper left")
+    assert ax.get_legend()._loc == 2  # matplotlib's code for "upper left"
+    fig, ax = plt.subplots()
+    plotting.plot_line([1, 1], -1, ax=ax, label="a line", legend=None)
+    assert ax.get_legend() is None

@@ -1,0 +1,118 @@
+"""Grade everything submitted, in parallel processes, with one writer.
+
+Each (student, assignment) folder under ``submitted/`` is an independent task for a worker
+process (``autograder.worker``); results are recorded by this process alone, as they arrive
+(``autograder.record``), so a class is graded by N processes without "database is locked" and
+with the same grades as a sequential run. A student known to the course without a folder for an
+assignment is reported as missing.
+"""
+
+import multiprocessing
+import os
+import re
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+from nbgrader.api import Gradebook
+
+from autograder.assignments import read_assignment_spec
+from autograder.course import venv_on_path
+from autograder.record import record, register_assignments, snapshot_gradebook
+from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, hidden_test_views, init_worker
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+DEFAULT_MEMORY = 2 * 1024**3
+
+
+def roster(course):
+    """Every student the course knows: a folder in submitted/ or an entry in the gradebook."""
+    students = set()
+    if course.submitted_dir.is_dir():
+        students |= {p.name for p in course.submitted_dir.iterdir() if p.is_dir() and STUDENT_ID.match(p.name)}
+    if course.gradebook_path.is_file():
+        with Gradebook(course.db_url) as gb:
+            students |= {s.id for s in gb.students}
+    return sorted(students)
+
+
+def _crashed(task, message):
+    result = TaskResult(student=task.student, assignment=task.assignment, status="ungradable")
+    result.notebooks = [NotebookResult(name=n, status="ungradable", message=message) for n in task.notebooks]
+    result.flags.append(message)
+    return result
+
+
+def _run_pool(tasks, workers, course_root, scratch, on_result):
+    """Run tasks in worker processes; a crashed worker costs a retry, never the run."""
+    pending = list(tasks)
+    for attempt in (1, 2):
+        if not pending:
+            return
+        context = multiprocessing.get_context("spawn")
+        unfinished = []
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
+                                     initializer=init_worker, initargs=(course_root, scratch)) as pool:
+                futures = {pool.submit(grade, task): task for task in pending}
+                for future in as_completed(futures):
+                    task = futures[future]
+                    try:
+                        on_result(future.result())
+                    except BrokenProcessPool:
+                        unfinished.append(task)
+                    except Exception as error:  # a bug in the worker: report it on that submission only
+                        on_result(_crashed(task, f"grader error: {type(error).__name__}: {error}"))
+        except BrokenProcessPool:
+            pass
+        done = {(t.student, t.assignment) for t in pending} - {(t.student, t.assignment) for t in unfinished}
+        pending = [t for t in unfinished if (t.student, t.assignment) not in done]
+        if attempt == 2:
+            for task in pending:
+                on_result(_crashed(task, "a grading process crashed twice on this submission"))
+
+
+def grade_course(course, assignments=None, workers=None, feedback=True, time_cap=None, memory_bytes=DEFAULT_MEMORY,
+                 students=None, out=print):
+    """Grade every submission of ``assignments`` (all by default). Returns the list of results."""
+    with venv_on_path():
+        return _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes, students, out)
+
+
+def _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes, students, out):
+    assignments = course.resolve_assignments(assignments)
+    workers = max(1, int(workers or os.cpu_count() or 1))
+    register_assignments(course, assignments)
+    config = course.config()
+    cell_timeout = int(config.Execute.get("timeout", 30) or 30)
+    time_cap = int(time_cap or max(120, 4 * cell_timeout))
+    scratch = course.root / ".autograder" / f"run-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    try:
+        db_url = snapshot_gradebook(course, scratch / "gradebook-snapshot.db")
+        everyone = [s for s in roster(course) if students is None or s in students]
+        tasks, results = [], []
+        for assignment in assignments:
+            spec = read_assignment_spec(course, assignment)
+            hidden = hidden_test_views(spec, course.source_notebooks(assignment))
+            for student in everyone:
+                folder = course.submitted_dir / student / assignment
+                if folder.is_dir():
+                    tasks.append(GradeTask(
+                        student=student, assignment=assignment, submission_dir=str(folder),
+                        notebooks=[nb.name for nb in spec.notebooks], hidden_tests=hidden, db_url=db_url,
+                        course_root=str(course.root), source_dir=str(course.source_dir / assignment),
+                        scratch_root=str(scratch), cell_timeout=cell_timeout, time_cap=time_cap,
+                        memory_bytes=memory_bytes, feedback=feedback,
+                    ))
+        out(f"grading {len(tasks)} submission(s) of {len(everyone)} student(s) with {workers} worker process(es)")
+
+        def on_result(result):
+            record(course, result)
+            results.append(result)
+
+        _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
+        return results
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

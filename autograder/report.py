@@ -1,0 +1,155 @@
+"""The instructor's report: grades.csv, a per-test breakdown, a summary and a histogram.
+
+Scores come back from the gradebook, so a grader's manual changes (in formgrader) are included;
+status and flags come from each submission's record file. The report is rebuilt from those two
+sources every time, so it covers every student and assignment ever graded, not only this run's.
+"""
+
+import csv
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.assignments import read_assignment_spec
+from autograder.grade import roster
+from autograder.record import read_record
+
+GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "flags"]
+TESTS_COLUMNS = ["student_id", "assignment", "notebook", "test", "function", "hidden", "score", "max_score"]
+
+
+@dataclass
+class Row:
+    student_id: str
+    assignment: str
+    score: float
+    max_score: float
+    status: str
+    flags: list = field(default_factory=list)
+
+
+def _fmt(value):
+    return f"{value:g}"
+
+
+def collect_rows(course, assignments):
+    rows, test_rows = [], []
+    students = roster(course)
+    with Gradebook(course.db_url) as gb:
+        for assignment in assignments:
+            spec = read_assignment_spec(course, assignment)
+            tests = {t.grade_id: t for t in spec.tests}
+            for student in students:
+                saved = read_record(course, student, assignment)
+                try:
+                    submission = gb.find_submission(assignment, student)
+                except MissingEntry:
+                    submission = None
+                if submission is None:
+                    status = saved["status"] if saved else "missing"
+                    flags = saved["flags"] if saved else ["no submission"]
+                    rows.append(Row(student, assignment, 0.0, spec.max_score, status, list(flags)))
+                    continue
+                flags = list(saved["flags"]) if saved else []
+                status = saved["status"] if saved else "graded"
+                score = float(submission.score)
+                manual = any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades)
+                if saved and saved.get("tampered"):
+                    if manual:
+                        flags.append("reviewed by a grader after tampering was flagged")
+                    else:
+                        flags.append(f"score withheld until a person reviews it (autograde gave {_fmt(score)})")
+                        score = 0.0
+                rows.append(Row(student, assignment, score, float(submission.max_score), status, flags))
+                for nb in submission.notebooks:
+                    for g in nb.grades:
+                        test = tests.get(g.name)
+                        test_rows.append([student, assignment, nb.name, g.name, test.function if test else "",
+                                          bool(test and test.hidden), _fmt(g.score or 0.0), _fmt(g.max_score)])
+    return rows, test_rows
+
+
+def _summary(rows, test_rows, assignments):
+    lines = ["# Grading summary", ""]
+    by_assignment = {a: [r for r in rows if r.assignment == a] for a in assignments}
+    lines += ["| assignment | graded | ungradable | missing | mean | median | min | max | out of |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for assignment, group in by_assignment.items():
+        graded = [r.score for r in group if r.status == "graded"]
+        counts = Counter(r.status for r in group)
+        stats = (f"{statistics.mean(graded):.1f} | {statistics.median(graded):.1f} | {min(graded):g} | {max(graded):g}"
+                 if graded else "- | - | - | -")
+        out_of = group[0].max_score if group else 0
+        lines.append(f"| {assignment} | {counts['graded']} | {counts['ungradable']} | {counts['missing']} | {stats} | {out_of:g} |")
+    lines += ["", "## Tests most often failed", "",
+              "The tests that the most graded submissions lost points on: where to spend the next class.", ""]
+    for assignment in assignments:
+        failures = Counter()
+        totals = Counter()
+        for _student, a, _nb, test, _function, _hidden, score, max_score in test_rows:
+            if a != assignment:
+                continue
+            totals[test] += 1
+            if float(score) < float(max_score):
+                failures[test] += 1
+        worst = [(t, n) for t, n in failures.most_common(3) if n]
+        if worst:
+            described = ", ".join(f"`{t}` ({n} of {totals[t]})" for t, n in worst)
+            lines.append(f"- **{assignment}**: {described}")
+    flagged = [r for r in rows if r.status != "missing" and (r.flags or r.status != "graded")]
+    lines += ["", "## Submissions a person should look at", ""]
+    if not flagged:
+        lines.append("None.")
+    for r in flagged:
+        lines.append(f"- **{r.student_id} / {r.assignment}** ({r.status}, {r.score:g}/{r.max_score:g}): " + "; ".join(r.flags))
+    return "\n".join(lines) + "\n"
+
+
+def _histogram(rows, assignments, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnhelpers.plotting import BLUE, use_course_style
+
+    use_course_style()
+    columns = min(3, len(assignments)) or 1
+    lines = -(-len(assignments) // columns) or 1
+    figure, axes = plt.subplots(lines, columns, figsize=(4 * columns, 2.8 * lines), squeeze=False)
+    for ax, assignment in zip(axes.ravel(), assignments, strict=False):
+        graded = [100 * r.score / r.max_score for r in rows if r.assignment == assignment and r.status == "graded" and r.max_score]
+        ax.hist(graded, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color=BLUE, edgecolor="white")
+        ax.set_title(assignment, fontsize=10)
+        ax.set_xlabel("score (%)")
+        ax.set_ylabel("submissions")
+    for ax in axes.ravel()[len(assignments):]:
+        ax.set_axis_off()
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def write_report(course, assignments=None):
+    """Write grades.csv and reports/; returns (rows, paths)."""
+    assignments = course.resolve_assignments(assignments)
+    rows, test_rows = collect_rows(course, assignments)
+    course.reports_dir.mkdir(exist_ok=True)
+    grades_path = course.root / "grades.csv"
+    with grades_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(GRADES_COLUMNS)
+        for r in rows:
+            writer.writerow([r.student_id, r.assignment, _fmt(r.score), _fmt(r.max_score), r.status, "; ".join(r.flags)])
+    tests_path = course.reports_dir / "tests.csv"
+    with tests_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TESTS_COLUMNS)
+        writer.writerows(test_rows)
+    summary_path = course.reports_dir / "summary.md"
+    summary_path.write_text(_summary(rows, test_rows, assignments), encoding="utf-8")
+    histogram_path = course.reports_dir / "histogram.png"
+    _histogram(rows, assignments, histogram_path)
+    return rows, {"grades": grades_path, "tests": tests_path, "summary": summary_path, "histogram": histogram_path}

@@ -1,0 +1,208 @@
+"""The kernel a submission is graded in: ipykernel with limits and a witness.
+
+Started by the grading worker as ``python -m autograder.sandbox -f {connection_file}``, with its
+settings in the environment variable ``AUTOGRADER_SANDBOX`` (JSON, removed before any notebook
+code runs). Before the kernel serves its first request it:
+
+1. caps the process's address space (``memory_bytes``), so a runaway allocation raises
+   MemoryError or kills only this kernel;
+2. imports the modules the tests rely on and fingerprints them (every attribute's identity), the
+   entries of ``sys.modules`` and the IPython and kernel hooks a submission could use to skip or
+   rewrite test cells;
+3. installs an audit hook (Python offers no way to remove one) that records every file a notebook
+   opens or lists inside a watched folder (the course, the grading scratch area, the home folder)
+   other than its own working folder, the course data and library locations.
+
+When the grader runs ``sys.audit("autograder.probe", nonce)`` after the last cell, the hook compares
+everything with the fingerprints and appends a JSON line with what changed to the report file. A
+report without that line (the kernel died, or ``sys.audit`` itself was replaced) is itself a finding.
+This is a witness, not a jail: it cannot stop a determined attacker inside the same process, but it
+leaves evidence, and the grader withholds a tampered submission's score until a person has looked.
+"""
+
+import contextlib
+import json
+import os
+import sys
+
+PROTECTED_MODULES = ("builtins", "math", "numpy", "numpy.linalg", "importlib", "nnhelpers.checks", "nnhelpers.gradcheck")
+# Names IPython and ipykernel themselves swap in builtins while a cell runs (input is forwarded to
+# the front end), and the display hook's last results.
+IPYTHON_MANAGED_BUILTINS = {"_", "__", "___", "exit", "quit", "get_ipython", "display", "__IPYTHON__", "help",
+                            "input", "raw_input"}
+SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "transform_cell", "showtraceback",
+                 "_run_cell", "should_run_async", "ex", "ev")
+KERNEL_METHODS = ("do_execute", "execute_request", "_publish_execute_input")
+MAX_FILE_EVENTS = 50
+WATCHED_EVENTS = {"open", "os.listdir", "os.scandir", "glob.glob", "os.walk", "shutil.copyfile"}
+
+
+def _fingerprint(module):
+    return {name: id(value) for name, value in vars(module).items()}
+
+
+def _limit_memory(memory_bytes):
+    if not memory_bytes:
+        return
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory_bytes), int(memory_bytes)))
+
+
+class Witness:
+    """Fingerprints taken before the notebook runs, and the audit hook that reports against them."""
+
+    def __init__(self, settings):
+        import importlib
+
+        self.report_fd = os.open(settings["report_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self.workdir = os.path.realpath(settings["workdir"])
+        self.watched = tuple(os.path.realpath(p) for p in settings.get("watched_roots", []))
+        self.allowed = tuple(os.path.realpath(p) for p in settings.get("allowed_roots", []))
+        self.modules = {name: importlib.import_module(name) for name in PROTECTED_MODULES}
+        self.fingerprints = {name: _fingerprint(module) for name, module in self.modules.items()}
+        self.module_ids = {name: id(module) for name, module in self.modules.items()}
+        self.sys_modules_id = id(sys.modules)
+        self.sys_audit = sys.audit
+        self.excepthook = sys.excepthook
+        self.file_events = 0
+        self.in_hook = False
+        self.shell_state = None
+
+    # -- the file witness ------------------------------------------------------------------
+    def _inside(self, path, roots):
+        return any(path == root or path.startswith(root + os.sep) for root in roots)
+
+    def _watch_file(self, event, args):
+        if not args or self.file_events >= MAX_FILE_EVENTS:
+            return
+        target = args[0]
+        if isinstance(target, bytes):
+            target = os.fsdecode(target)
+        if not isinstance(target, str):
+            return  # a file descriptor, or an open() of an already open file
+        path = os.path.realpath(os.path.join(os.getcwd(), target))
+        if self._inside(path, (self.workdir,)) or self._inside(path, self.allowed):
+            return
+        if self._inside(path, self.watched):
+            self.file_events += 1
+            self._write({"event": "file", "action": event, "path": path})
+
+    # -- the integrity probe ---------------------------------------------------------------
+    def snapshot_shell(self, app):
+        shell, kernel = app.shell, app.kernel
+        self.shell_state = {
+            "shell": shell,
+            "kernel": kernel,
+            "transformers": [list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                             list(shell.ast_transformers)],
+            "callbacks": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
+            "custom_exceptions": shell.custom_exceptions,
+            "shell_methods": {name: getattr(type(shell), name, None) for name in SHELL_METHODS},
+            "kernel_methods": {name: getattr(type(kernel), name, None) for name in KERNEL_METHODS},
+        }
+
+    def _changed_modules(self):
+        findings = []
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                findings.append(f"sys.modules[{name!r}] was replaced")
+            current = vars(module)
+            for attribute, identity in self.fingerprints[name].items():
+                if name == "builtins" and (attribute in IPYTHON_MANAGED_BUILTINS or attribute.startswith("_")):
+                    continue
+                if attribute not in current:
+                    findings.append(f"{name}.{attribute} was deleted")
+                elif id(current[attribute]) != identity:
+                    findings.append(f"{name}.{attribute} was reassigned")
+        if id(sys.modules) != self.sys_modules_id:
+            findings.append("sys.modules itself was replaced")
+        if sys.audit is not self.sys_audit:
+            findings.append("sys.audit was replaced")
+        if sys.gettrace() is not None or sys.getprofile() is not None:
+            findings.append("a trace or profile function was installed (sys.settrace/sys.setprofile)")
+        return findings
+
+    def _changed_shell(self):
+        state = self.shell_state
+        if state is None:
+            return []
+        shell, kernel = state["shell"], state["kernel"]
+        findings = []
+        now = [list(shell.input_transformers_cleanup), list(shell.input_transformers_post), list(shell.ast_transformers)]
+        for label, before, after in zip(("input transformers", "post-input transformers", "AST transformers"),
+                                        state["transformers"], now, strict=True):
+            if before != after:
+                findings.append(f"IPython {label} were changed")
+        for name, callbacks in shell.events.callbacks.items():
+            if callbacks != state["callbacks"].get(name, []):
+                findings.append(f"IPython event callbacks for {name!r} were changed")
+        if shell.custom_exceptions != state["custom_exceptions"]:
+            findings.append("a custom exception handler was installed (set_custom_exc)")
+        for name, original in state["shell_methods"].items():
+            if name in vars(shell) or getattr(type(shell), name, None) is not original:
+                findings.append(f"the IPython shell's {name} was replaced")
+        for name, original in state["kernel_methods"].items():
+            if name in vars(kernel) or getattr(type(kernel), name, None) is not original:
+                findings.append(f"the kernel's {name} was replaced")
+        return findings
+
+    def _probe(self, nonce):
+        findings = []
+        for check in (self._changed_modules, self._changed_shell):
+            try:
+                findings.extend(check())
+            except Exception as error:  # an object that breaks comparison is itself suspicious
+                findings.append(f"the integrity check failed on something unexpected ({type(error).__name__}: {error})")
+        self._write({"event": "probe", "nonce": nonce, "tampering": findings})
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _write(self, record):
+        # A closed report is detected by the grader as a missing probe line.
+        with contextlib.suppress(OSError):
+            os.write(self.report_fd, (json.dumps(record) + "\n").encode())
+
+    def hook(self, event, args):
+        if self.in_hook:
+            return
+        if event == "autograder.probe":
+            self.in_hook = True
+            try:
+                self._probe(str(args[0]) if args else "")
+            finally:
+                self.in_hook = False
+        elif event in WATCHED_EVENTS:
+            self.in_hook = True
+            try:
+                self._watch_file(event, args)
+            finally:
+                self.in_hook = False
+
+
+def main():
+    settings = json.loads(os.environ.pop("AUTOGRADER_SANDBOX", "{}"))
+    if not settings:
+        sys.exit("autograder.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
+    # The kernel's own log (start-up notices, "KeyboardInterrupt caught" after a stopped cell) goes
+    # to a file beside the report, not into the instructor's terminal. Cell output is unaffected:
+    # ipykernel captures it separately and sends it to the notebook.
+    log = os.open(settings["report_path"] + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    # Started as a script, this file's folder is first on sys.path: the grader's own modules must
+    # not be importable by the notebook.
+    if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
+        del sys.path[0]
+    witness = Witness(settings)  # imports and fingerprints numpy & co. before anything else
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(sys.argv[1:])
+    witness.snapshot_shell(app)
+    sys.addaudithook(witness.hook)
+    _limit_memory(settings.get("memory_bytes"))
+    app.start()
+
+
+if __name__ == "__main__":
+    main()

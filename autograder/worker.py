@@ -1,0 +1,527 @@
+"""Grade one submission: a task in, a result out, no shared state.
+
+A worker process never writes to the course's gradebook. It reads the assignment's source cells
+from a read-only snapshot of it, runs nbgrader's own sanitising preprocessors and scoring rules,
+executes the notebook in the sandbox kernel inside a private working folder, renders the feedback
+with hidden tests redacted, and returns everything as a :class:`TaskResult`. The grading process
+records results one at a time (see ``autograder.record``), so any number of workers can run at once.
+"""
+
+import contextlib
+import copy
+import json
+import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.assignments import HIDDEN_BEGIN
+
+SANDBOX_KERNEL = "autograder-sandbox"
+NOT_RUN = "NotRun"
+# Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
+RESOURCE_ERRORS = {"MemoryError", "CellTimeoutError", "KernelDied"}
+
+
+@dataclass
+class GradeTask:
+    student: str
+    assignment: str
+    submission_dir: str
+    notebooks: list  # notebook names (without .ipynb) the assignment has
+    hidden_tests: dict  # {notebook: {grade_id: the visible part of the cell}}
+    db_url: str  # a read-only snapshot of the gradebook
+    course_root: str
+    source_dir: str  # source/<assignment>, for the non-notebook files nbgrader copies in
+    scratch_root: str
+    cell_timeout: int = 30
+    time_cap: int = 120
+    memory_bytes: int = 2 * 1024**3
+    feedback: bool = True
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    status: str  # graded | missing | ungradable
+    grades: dict = field(default_factory=dict)  # grade_id -> [auto_score, max_score]
+    comments: dict = field(default_factory=dict)  # grade_id -> auto comment or None
+    autograded: str | None = None  # the executed notebook (JSON text), hidden tests included
+    feedback_html: str | None = None
+    message: str = ""
+    tampered: bool = False
+
+    @property
+    def score(self):
+        return sum(s for s, _ in self.grades.values() if s is not None)
+
+    @property
+    def max_score(self):
+        return sum(m for _, m in self.grades.values())
+
+
+@dataclass
+class TaskResult:
+    student: str
+    assignment: str
+    status: str  # graded | missing | ungradable
+    notebooks: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
+    tampered: bool = False
+    seconds: float = 0.0
+    timestamp: str | None = None
+
+    @property
+    def score(self):
+        return sum(nb.score for nb in self.notebooks)
+
+    @property
+    def max_score(self):
+        return sum(nb.max_score for nb in self.notebooks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-process setup
+
+
+_STATE = {}
+
+
+def init_worker(course_root, scratch_root):
+    """Prepare this process: the sandbox kernelspec, quiet single-threaded maths, the course config."""
+    from autograder.course import Course
+
+    kernels = Path(scratch_root) / "jupyter" / "kernels" / SANDBOX_KERNEL
+    kernels.mkdir(parents=True, exist_ok=True)
+    sandbox_script = Path(__file__).with_name("sandbox.py")
+    spec = {
+        "argv": [sys.executable, str(sandbox_script), "-f", "{connection_file}"],
+        "display_name": "Python 3 (autograder sandbox)",
+        "language": "python",
+    }
+    (kernels / "kernel.json").write_text(json.dumps(spec))
+    os.environ["JUPYTER_PATH"] = str(Path(scratch_root) / "jupyter")
+    # One BLAS thread per kernel: the parallelism is across submissions, and a thread pool per
+    # kernel would oversubscribe the cores and inflate the address space under the memory cap.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
+    os.environ["NNHELPERS_PROGRESS"] = "off"
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ.pop("AUTOGRADER_SANDBOX", None)
+    # Students' notebooks often carry duplicate cell ids or old metadata; nbformat's warnings about
+    # them would flood the instructor's terminal, and the findings that matter become flags.
+    warnings.filterwarnings("ignore", module="nbformat")
+    _STATE["config"] = Course.at(course_root).config()
+
+
+def _config():
+    if "config" not in _STATE:
+        raise RuntimeError("init_worker() must run in this process before grade()")
+    return _STATE["config"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+
+
+def _error_output(ename, evalue):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _make_executor(config, **kwargs):
+    """nbgrader's Execute preprocessor, taught three things it does not do by itself:
+    a time cap for the whole submission, surviving a dead kernel, and running the integrity probe."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbgrader.preprocessors import Execute
+
+    class GradingExecute(Execute):
+        def __init__(self, time_cap, nonce, **kw):
+            super().__init__(**kw)
+            self.time_cap = time_cap
+            self.nonce = nonce
+            self.dead = None
+            self.probed = False
+            self.started = None
+            self.last_code_index = -1
+            self.watchdog = None
+            self.over_cap = False
+            self.capped = False
+
+        def remaining(self):
+            return self.time_cap - (time.monotonic() - self.started)
+
+        def _cell_timeout(self, cell):
+            return max(1, min(self.timeout, int(self.remaining()) + 1))
+
+        def _kill_kernel(self):
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            if process is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(process.pid, signal.SIGKILL)
+
+        def _kill_after_cap(self):
+            # The last resort, should a kernel stop answering even the timeouts' interrupts.
+            deadline = self.started + self.time_cap + 10
+            while not self.done.wait(timeout=0.5):
+                if time.monotonic() > deadline:
+                    self.over_cap = True
+                    self._kill_kernel()
+                    return
+
+        def preprocess(self, nb, resources=None, km=None):
+            self.started = time.monotonic()
+            self.timeout_func = self._cell_timeout
+            self.last_code_index = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), default=-1)
+            self.done = threading.Event()
+            self.watchdog = threading.Thread(target=self._kill_after_cap, daemon=True)
+            self.watchdog.start()
+            try:
+                return super().preprocess(nb, resources, km)
+            finally:
+                self.done.set()
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type != "code":
+                return cell, resources
+            if self.dead:
+                cell.outputs = [_error_output(NOT_RUN, f"not run: {self.dead}")]
+            elif self.remaining() <= 0:
+                self.capped = True
+                cell.outputs = [_error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
+            else:
+                cell, resources = self._execute(cell, resources, index)
+            if index == self.last_code_index and not self.dead:
+                self._probe()
+            return cell, resources
+
+        def _execute(self, cell, resources, index):
+            try:
+                return super().preprocess_cell(cell, resources, index)
+            except CellTimeoutError:
+                # The cell ignored the interrupt that follows its timeout (signal handlers, C code):
+                # the kernel cannot run anything else, so it is stopped.
+                self._kill_kernel()
+                self.dead = (f"a cell kept running after its time limit of {self.timeout} s and did not stop when "
+                             "interrupted, so the kernel was stopped")
+                cell.outputs.append(_error_output("CellTimeoutError", self.dead))
+            except DeadKernelError:
+                if self.over_cap:
+                    self.dead = f"the notebook was stopped after its time limit of {self.time_cap} s"
+                else:
+                    self.dead = ("the kernel died while running an earlier cell (the code crashed the interpreter, "
+                                 "exited, or went over the memory limit)")
+                cell.outputs.append(_error_output("KernelDied", self.dead.replace("an earlier", "this")))
+            return cell, resources
+
+        def _probe(self):
+            try:
+                msg_id = self.kc.execute(f"__import__('sys').audit('autograder.probe', {self.nonce!r})",
+                                         silent=True, store_history=False)
+                self.wait_for_reply(msg_id)  # bounded by the cell timeout
+                self.probed = True
+            except Exception:  # a kernel that no longer answers: the missing probe line says so
+                self.probed = False
+
+    return GradingExecute(config=config, **kwargs)
+
+
+def _read_report(path, nonce):
+    files, probe = [], None
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if record.get("event") == "file" and len(files) < 10:
+                files.append(record["path"])
+            elif record.get("event") == "probe" and record.get("nonce") == nonce:
+                probe = record
+    return files, probe
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell-level checks before nbgrader restores the locked cells
+
+
+def _cell_findings(nb, source_cells):
+    """What the student did to cells they should not touch (nbgrader repairs it; a person may want to know)."""
+    from nbgrader import utils
+
+    findings = []
+    seen = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id:
+            seen[grade_id] = seen.get(grade_id, 0) + 1
+    for name, source_cell in source_cells.items():
+        count = seen.get(name, 0)
+        kind = "test cell" if source_cell["grade"] else ("answer cell" if source_cell["solution"] else "locked cell")
+        if count == 0 and (source_cell["grade"] or source_cell["solution"]):
+            findings.append(f"{kind} {name} was deleted or lost its metadata" + (" (restored)" if source_cell["grade"] else ""))
+        elif count > 1:
+            findings.append(f"{kind} {name} appears {count} times (duplicated or split; graded once)")
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        name = meta.get("grade_id")
+        # The release's own checksum, not the source's: a released test cell lacks its hidden part.
+        if (name in source_cells and source_cells[name]["locked"] and not source_cells[name]["solution"]
+                and seen.get(name) == 1 and meta.get("checksum") and utils.compute_checksum(cell) != meta["checksum"]):
+            findings.append(f"locked cell {name} was edited (restored)")
+    return findings
+
+
+def _source_cells(db_url, notebook, assignment):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gb:
+        source = gb.find_notebook(notebook, assignment)
+        graded = {c.name for c in source.grade_cells}
+        solutions = {c.name for c in source.solution_cells}
+        points = {c.name: c.max_score for c in source.grade_cells}
+        return {c.name: {"checksum": c.checksum, "locked": c.locked, "grade": c.name in graded,
+                         "solution": c.name in solutions, "points": points.get(c.name)}
+                for c in source.source_cells}
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback
+
+
+def redact_hidden_tests(nb, hidden):
+    """Replace hidden tests' code with their visible part and errors with their message only."""
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id not in hidden:
+            continue
+        cell.source = hidden[grade_id].rstrip() + "\n# (hidden test: its code is not shown)"
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                kept.append(_error_output(output.get("ename", "Error"), output.get("evalue", "")))
+        cell.outputs = kept
+    return nb
+
+
+def render_feedback(nb, result, task, notebook, notice=None):
+    import nbgrader
+    from nbconvert.exporters import HTMLExporter
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from traitlets.config import Config
+
+    feedback_nb = redact_hidden_tests(copy.deepcopy(nb), task.hidden_tests.get(notebook, {}))
+    for cell in feedback_nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta:
+            continue
+        if meta.get("grade_id") in result.grades:
+            score, points = result.grades[meta["grade_id"]]
+            meta["score"] = score
+            meta["points"] = points
+        if meta.get("solution"):
+            meta["comment"] = result.comments.get(meta.get("grade_id"))
+    if notice:
+        feedback_nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{notice}**"))
+    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    exporter = HTMLExporter(config=config)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
+    resources = {"nbgrader": {"notebook": notebook, "student": task.student, "assignment": task.assignment,
+                              "score": result.score, "max_score": result.max_score, "late_penalty": 0}}
+    html, _ = exporter.from_notebook_node(feedback_nb, resources=resources)
+    return html
+
+
+# ---------------------------------------------------------------------------------------------
+# The task
+
+
+def _read_submitted(path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text, so it is not a notebook"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises several types for broken JSON and old formats
+        return None, f"not a valid notebook ({type(error).__name__}: {str(error).splitlines()[0][:200]})"
+    # A slightly malformed notebook is still gradable: nbgrader restores the cells that matter.
+    with contextlib.suppress(nbformat.ValidationError):
+        nbformat.validate(nb)
+    return nb, None
+
+
+def _grade_notebook(task, notebook, workdir, report_dir, flags):
+    from nbgrader import utils
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
+
+    config = _config()
+    result = NotebookResult(name=notebook, status="graded")
+    path = Path(task.submission_dir) / f"{notebook}.ipynb"
+    source_cells = _source_cells(task.db_url, notebook, task.assignment)
+    if not path.is_file():
+        result.status = "missing"
+        result.message = f"no {notebook}.ipynb in the submission"
+        for name, cell in source_cells.items():
+            if cell["grade"]:
+                result.grades[name] = [0.0, float(cell["points"])]
+        return result, None
+    nb, problem = _read_submitted(path)
+    if nb is None:
+        result.status = "ungradable"
+        result.message = f"{notebook}.ipynb: {problem}"
+        return result, None
+    flags.extend(f"{notebook}: {finding}" for finding in _cell_findings(nb, source_cells))
+
+    resources = {"nbgrader": {"db_url": task.db_url, "assignment": task.assignment, "notebook": notebook,
+                              "student": task.student}, "metadata": {"path": str(workdir)}}
+    for preprocessor in (ClearOutput, DeduplicateIds):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+    # DeduplicateIds empties the metadata of every extra copy of a cell; nbgrader 0.9 then fails on
+    # those cells (the "one duplicated cell aborts the whole run" bug). Dropping the empty metadata
+    # makes each copy a plain cell, so the submission is graded with the copy that kept its id.
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", None) == {}:
+            del cell.metadata["nbgrader"]
+    for preprocessor in (OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+
+    nonce = secrets.token_hex(16)
+    report = report_dir / f"{notebook}.report.jsonl"
+    course_root = Path(task.course_root)
+    os.environ["AUTOGRADER_SANDBOX"] = json.dumps({
+        "report_path": str(report),
+        "workdir": str(workdir),
+        "memory_bytes": task.memory_bytes,
+        "watched_roots": [str(course_root), str(task.scratch_root), os.path.expanduser("~")],
+        "allowed_roots": [str(course_root / "data"), str(course_root / "nnhelpers"), sys.prefix, sys.base_prefix,
+                          tempfile.gettempdir() + os.sep + "matplotlib",
+                          *(os.path.join(os.path.expanduser("~"), d) for d in (".cache", ".config", ".ipython", ".local",
+                                                                                 ".matplotlib", ".jupyter"))],
+    })
+    executor = _make_executor(config, time_cap=task.time_cap, nonce=nonce, timeout=task.cell_timeout,
+                              kernel_name=SANDBOX_KERNEL)
+    executor.error_on_timeout = {
+        "ename": "CellTimeoutError",
+        "evalue": f"this cell ran longer than {task.cell_timeout} s and was stopped (an endless loop?)",
+        "traceback": [f"CellTimeoutError: this cell ran longer than {task.cell_timeout} s and was stopped (an endless loop?)"],
+    }
+    try:
+        nb, resources = executor.preprocess(nb, resources)
+    finally:
+        os.environ.pop("AUTOGRADER_SANDBOX", None)
+    for preprocessor in (IgnorePattern, LimitOutput):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if utils.is_grade(cell):
+            score, points = utils.determine_grade(cell)
+            result.grades[meta["grade_id"]] = [score, points]
+        if utils.is_solution(cell) or utils.is_task(cell):
+            unchanged = meta.get("checksum") == utils.compute_checksum(cell) and not utils.is_task(cell)
+            result.comments[meta["grade_id"]] = "No response." if unchanged else None
+
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or utils.is_grade(cell):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in RESOURCE_ERRORS:
+                where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+                flags.append(f"{notebook}: {where} stopped with {output['ename']}: {output.get('evalue', '')[:120]}")
+    files, probe = _read_report(report, nonce)
+    if executor.dead:
+        flags.append(f"{notebook}: {executor.dead}")
+    elif executor.capped:
+        flags.append(f"{notebook}: stopped at its time limit of {task.time_cap} s; the cells after that were not run")
+    if files:
+        flags.append(f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}")
+    if probe is None and not executor.dead:
+        flags.append(f"{notebook}: tampering: the integrity check could not run (sys.audit or the kernel was interfered with)")
+        result.tampered = True
+    elif probe and probe["tampering"]:
+        flags.append(f"{notebook}: tampering: {'; '.join(probe['tampering'][:5])}")
+        result.tampered = True
+    result.autograded = nbformat.writes(nb)
+    return result, nb
+
+
+def grade(task):
+    """Grade one submission; never raises (a failure becomes an ``ungradable`` result)."""
+    started = time.monotonic()
+    result = TaskResult(student=task.student, assignment=task.assignment, status="graded")
+    timestamp_file = Path(task.submission_dir) / "timestamp.txt"
+    if timestamp_file.is_file():
+        result.timestamp = timestamp_file.read_text(encoding="utf-8").strip() or None
+    task_dir = Path(tempfile.mkdtemp(prefix="task-", dir=task.scratch_root))
+    try:
+        workdir = task_dir / "work"
+        workdir.mkdir()
+        # The files of the assignment (data and the like) and the student's own non-notebook files,
+        # but never the notebooks themselves: the code runs where nothing reveals the hidden tests.
+        for folder in (Path(task.submission_dir), Path(task.source_dir)):
+            for item in folder.iterdir() if folder.is_dir() else []:
+                if item.is_file() and item.suffix != ".ipynb" and item.name != "timestamp.txt":
+                    shutil.copy2(item, workdir / item.name)
+        for notebook in task.notebooks:
+            try:
+                nb_result, executed = _grade_notebook(task, notebook, workdir, task_dir, result.flags)
+            except Exception as error:  # one broken notebook must never stop the class's run
+                nb_result, executed = NotebookResult(name=notebook, status="ungradable"), None
+                nb_result.message = f"{notebook}.ipynb could not be graded: {type(error).__name__}: {error}"
+                result.flags.append("grader error: " + traceback.format_exc(limit=3).strip().splitlines()[-1])
+            result.tampered |= nb_result.tampered
+            if executed is not None and task.feedback:
+                notice = ("Your score is held for review by your instructor." if result.tampered else None)
+                try:
+                    nb_result.feedback_html = render_feedback(executed, nb_result, task, notebook, notice)
+                except Exception as error:
+                    result.flags.append(f"{notebook}: feedback could not be rendered ({type(error).__name__}: {error})")
+            result.notebooks.append(nb_result)
+        statuses = {nb.status for nb in result.notebooks}
+        if "ungradable" in statuses:
+            result.status = "ungradable"
+        elif statuses == {"missing"}:
+            result.status = "missing"
+        for nb in result.notebooks:
+            if nb.message:
+                result.flags.append(nb.message)
+    finally:
+        shutil.rmtree(task_dir, ignore_errors=True)
+        result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def hidden_test_views(spec, source_notebooks):
+    """{notebook: {grade_id: visible part}} of an assignment's hidden tests, for redaction."""
+    views = {}
+    for path in source_notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        views[path.stem] = {
+            cell.metadata["nbgrader"]["grade_id"]: cell.source.split(HIDDEN_BEGIN, 1)[0]
+            for cell in nb.cells
+            if HIDDEN_BEGIN in cell.source and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+        }
+    return views
