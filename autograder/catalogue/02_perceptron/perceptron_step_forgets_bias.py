@@ -1,0 +1,19 @@
+"""Moves W but forgets to move the bias b.
+
+function: perceptron_step
+expect: wrong
+must_fail: test_perceptron_step_one_point, test_perceptron_step_on_the_line, test_perceptron_step_hidden
+"""
+import numpy as np
+
+
+def perceptron_step(X, y, W, b, learn_rate=0.01):
+    X = np.asarray(X, dtype=float)
+    W = np.array(W, dtype=float)
+    for x, label in zip(X, y):
+        y_hat = step(x @ W + b)
+        if label == 1 and y_hat == 0:
+            W = W + learn_rate * x
+        elif label == 0 and y_hat == 1:
+            W = W - learn_rate * x
+    return W, b

@@ -1,0 +1,21 @@
+"""Always moves by 0.01, whatever learn_rate says.
+
+function: perceptron_step
+expect: wrong
+must_fail: test_perceptron_step_one_point, test_perceptron_step_in_order, test_perceptron_step_on_the_line
+"""
+import numpy as np
+
+
+def perceptron_step(X, y, W, b, learn_rate=0.01):
+    X = np.asarray(X, dtype=float)
+    W = np.array(W, dtype=float)
+    for x, label in zip(X, y):
+        y_hat = step(x @ W + b)
+        if label == 1 and y_hat == 0:
+            W = W + 0.01 * x
+            b = b + 0.01
+        elif label == 0 and y_hat == 1:
+            W = W - 0.01 * x
+            b = b - 0.01
+    return W, b

@@ -1,0 +1,12 @@
+"""Takes the arguments in the order (p, y): computes -(p ln y + (1 - p) ln(1 - y)), which is inf or nan.
+
+function: log_loss
+expect: wrong
+must_fail: test_log_loss_values, test_log_loss_one_point, test_log_loss_hidden
+"""
+import numpy as np
+
+
+def log_loss(y, p):
+    p, y = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))

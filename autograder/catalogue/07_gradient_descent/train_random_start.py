@@ -1,0 +1,19 @@
+"""Starts from random weights (as the lecture's story does) instead of W = 0, b = 0.
+
+function: train_logistic_regression
+expect: wrong
+must_fail: test_train_logistic_regression_first_steps, test_train_logistic_regression_hidden, test_train_logistic_regression_long_run
+"""
+import numpy as np
+
+
+def train_logistic_regression(X, y, learn_rate=0.1, epochs=1000):
+    X = np.asarray(X, dtype=float)
+    rng = np.random.default_rng()
+    W = rng.normal(0.0, 0.1, X.shape[1])
+    b = float(rng.normal(0.0, 0.1))
+    losses = []
+    for _ in range(epochs):
+        W, b = gradient_descent_step(X, y, W, b, learn_rate)  # noqa: F821 (defined in the notebook)
+        losses.append(log_loss(y, predict_proba(X, W, b)))  # noqa: F821 (defined in the notebook)
+    return W, b, losses
