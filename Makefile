@@ -42,6 +42,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
+	$(BIN)/python -m autograder selftest --workers $(WORKERS)
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

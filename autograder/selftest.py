@@ -8,7 +8,8 @@ the same code path as ``python -m autograder grade``, and then judged:
 - perfect: full marks, no flags; blank: zero;
 - ``correct``: full marks and no flags (a different but right answer is never marked wrong);
 - ``wrong``: loses points, on every test named in ``must_fail``;
-- ``tampered``: loses points in the report and is flagged for tampering.
+- ``tampered``: is flagged, and either loses points on its ``must_fail`` tests (the tests held) or
+  has its score withheld for review (the tampering fooled the tests inside the kernel).
 """
 
 import shutil
@@ -49,13 +50,17 @@ def judge(case, row, test_scores):
         if row.score == row.max_score and not row.flags:
             return True, "full marks"
         return False, f"a correct answer lost points on {lost or 'nothing'} (flags: {row.flags})"
-    missed = [t for t in case.must_fail if t not in lost]
+    withheld = any("score withheld" in f for f in row.flags)
     if row.score >= row.max_score:
         return False, f"a wrong answer got full marks (flags: {row.flags})"
+    if case.expect == "tampered":
+        if not any("tampering" in f or "outside its folder" in f for f in row.flags):
+            return False, "tampering was not flagged"
+        if withheld:  # the tampering fooled the tests in the kernel; the grader held the score back
+            return True, "flagged, score withheld for review"
+    missed = [t for t in case.must_fail if t not in lost]
     if missed:
         return False, f"lost points on {lost} but not on {missed}"
-    if case.expect == "tampered" and not any("tampering" in f or "outside its folder" in f for f in row.flags):
-        return False, "tampering was not flagged"
     return True, f"{row.score:g}/{row.max_score:g}, lost points on {', '.join(lost)}"
 
 

@@ -9,13 +9,13 @@ records results one at a time (see ``autograder.record``), so any number of work
 
 import contextlib
 import copy
+import functools
 import json
 import os
 import secrets
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -26,8 +26,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import HIDDEN_BEGIN
+from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
-SANDBOX_KERNEL = "autograder-sandbox"
 NOT_RUN = "NotRun"
 # Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
 RESOURCE_ERRORS = {"MemoryError", "CellTimeoutError", "KernelDied"}
@@ -101,16 +101,7 @@ def init_worker(course_root, scratch_root):
     """Prepare this process: the sandbox kernelspec, quiet single-threaded maths, the course config."""
     from autograder.course import Course
 
-    kernels = Path(scratch_root) / "jupyter" / "kernels" / SANDBOX_KERNEL
-    kernels.mkdir(parents=True, exist_ok=True)
-    sandbox_script = Path(__file__).with_name("sandbox.py")
-    spec = {
-        "argv": [sys.executable, str(sandbox_script), "-f", "{connection_file}"],
-        "display_name": "Python 3 (autograder sandbox)",
-        "language": "python",
-    }
-    (kernels / "kernel.json").write_text(json.dumps(spec))
-    os.environ["JUPYTER_PATH"] = str(Path(scratch_root) / "jupyter")
+    install_kernelspec(scratch_root)
     # One BLAS thread per kernel: the parallelism is across submissions, and a thread pool per
     # kernel would oversubscribe the cores and inflate the address space under the memory cap.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -123,6 +114,7 @@ def init_worker(course_root, scratch_root):
     # them would flood the instructor's terminal, and the findings that matter become flags.
     warnings.filterwarnings("ignore", module="nbformat")
     _STATE["config"] = Course.at(course_root).config()
+    _STATE["kernels"] = KernelPool()
 
 
 def _config():
@@ -282,6 +274,7 @@ def _cell_findings(nb, source_cells):
     return findings
 
 
+@functools.lru_cache(maxsize=64)
 def _source_cells(db_url, notebook, assignment):
     from nbgrader.api import Gradebook
 
@@ -314,12 +307,26 @@ def redact_hidden_tests(nb, hidden):
     return nb
 
 
-def render_feedback(nb, result, task, notebook, notice=None):
+@functools.cache
+def _feedback_exporter():
+    """nbgrader's feedback template, compiled once per process."""
     import nbgrader
     from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from traitlets.config import Config
 
+    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    exporter = HTMLExporter(config=config)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
+    return exporter
+
+
+def render_feedback(nb, result, task, notebook, notice=None):
+    """The student's feedback page: scores per test, hidden tests redacted."""
     feedback_nb = redact_hidden_tests(copy.deepcopy(nb), task.hidden_tests.get(notebook, {}))
     for cell in feedback_nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader")
@@ -333,13 +340,7 @@ def render_feedback(nb, result, task, notebook, notice=None):
             meta["comment"] = result.comments.get(meta.get("grade_id"))
     if notice:
         feedback_nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{notice}**"))
-    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    config = Config()
-    config.HTMLExporter.template_name = "feedback"
-    config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
-    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = HTMLExporter(config=config)
-    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
+    exporter = _feedback_exporter()
     resources = {"nbgrader": {"notebook": notebook, "student": task.student, "assignment": task.assignment,
                               "score": result.score, "max_score": result.max_score, "late_penalty": 0}}
     html, _ = exporter.from_notebook_node(feedback_nb, resources=resources)
@@ -365,7 +366,7 @@ def _read_submitted(path):
     return nb, None
 
 
-def _grade_notebook(task, notebook, workdir, report_dir, flags):
+def _grade_notebook(task, notebook, flags):
     from nbgrader import utils
     from nbgrader.preprocessors import (
         CheckCellMetadata,
@@ -396,7 +397,7 @@ def _grade_notebook(task, notebook, workdir, report_dir, flags):
     flags.extend(f"{notebook}: {finding}" for finding in _cell_findings(nb, source_cells))
 
     resources = {"nbgrader": {"db_url": task.db_url, "assignment": task.assignment, "notebook": notebook,
-                              "student": task.student}, "metadata": {"path": str(workdir)}}
+                              "student": task.student}, "metadata": {}}
     for preprocessor in (ClearOutput, DeduplicateIds):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
     # DeduplicateIds empties the metadata of every extra copy of a cell; nbgrader 0.9 then fails on
@@ -409,18 +410,10 @@ def _grade_notebook(task, notebook, workdir, report_dir, flags):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
 
     nonce = secrets.token_hex(16)
-    report = report_dir / f"{notebook}.report.jsonl"
-    course_root = Path(task.course_root)
-    os.environ["AUTOGRADER_SANDBOX"] = json.dumps({
-        "report_path": str(report),
-        "workdir": str(workdir),
-        "memory_bytes": task.memory_bytes,
-        "watched_roots": [str(course_root), str(task.scratch_root), os.path.expanduser("~")],
-        "allowed_roots": [str(course_root / "data"), str(course_root / "nnhelpers"), sys.prefix, sys.base_prefix,
-                          tempfile.gettempdir() + os.sep + "matplotlib",
-                          *(os.path.join(os.path.expanduser("~"), d) for d in (".cache", ".config", ".ipython", ".local",
-                                                                                 ".matplotlib", ".jupyter"))],
-    })
+    kernels = _STATE["kernels"]
+    slot = kernels.take(task.course_root, task.scratch_root, task.memory_bytes)
+    _copy_task_files(task, slot.workdir)
+    resources["metadata"]["path"] = str(slot.workdir)
     executor = _make_executor(config, time_cap=task.time_cap, nonce=nonce, timeout=task.cell_timeout,
                               kernel_name=SANDBOX_KERNEL)
     executor.error_on_timeout = {
@@ -429,9 +422,12 @@ def _grade_notebook(task, notebook, workdir, report_dir, flags):
         "traceback": [f"CellTimeoutError: this cell ran longer than {task.cell_timeout} s and was stopped (an endless loop?)"],
     }
     try:
-        nb, resources = executor.preprocess(nb, resources)
+        nb, resources = executor.preprocess(nb, resources, km=slot.km)
+        files, probe = _read_report(slot.report, nonce)
     finally:
-        os.environ.pop("AUTOGRADER_SANDBOX", None)
+        kernels.dispose(slot, executor.kc)
+        # The next submission's kernel boots while this one's feedback is rendered and recorded.
+        kernels.warm_up(task.course_root, task.scratch_root, task.memory_bytes)
     for preprocessor in (IgnorePattern, LimitOutput):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
 
@@ -451,7 +447,6 @@ def _grade_notebook(task, notebook, workdir, report_dir, flags):
             if output.get("output_type") == "error" and output.get("ename") in RESOURCE_ERRORS:
                 where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
                 flags.append(f"{notebook}: {where} stopped with {output['ename']}: {output.get('evalue', '')[:120]}")
-    files, probe = _read_report(report, nonce)
     if executor.dead:
         flags.append(f"{notebook}: {executor.dead}")
     elif executor.capped:
@@ -475,19 +470,10 @@ def grade(task):
     timestamp_file = Path(task.submission_dir) / "timestamp.txt"
     if timestamp_file.is_file():
         result.timestamp = timestamp_file.read_text(encoding="utf-8").strip() or None
-    task_dir = Path(tempfile.mkdtemp(prefix="task-", dir=task.scratch_root))
     try:
-        workdir = task_dir / "work"
-        workdir.mkdir()
-        # The files of the assignment (data and the like) and the student's own non-notebook files,
-        # but never the notebooks themselves: the code runs where nothing reveals the hidden tests.
-        for folder in (Path(task.submission_dir), Path(task.source_dir)):
-            for item in folder.iterdir() if folder.is_dir() else []:
-                if item.is_file() and item.suffix != ".ipynb" and item.name != "timestamp.txt":
-                    shutil.copy2(item, workdir / item.name)
         for notebook in task.notebooks:
             try:
-                nb_result, executed = _grade_notebook(task, notebook, workdir, task_dir, result.flags)
+                nb_result, executed = _grade_notebook(task, notebook, result.flags)
             except Exception as error:  # one broken notebook must never stop the class's run
                 nb_result, executed = NotebookResult(name=notebook, status="ungradable"), None
                 nb_result.message = f"{notebook}.ipynb could not be graded: {type(error).__name__}: {error}"
@@ -509,9 +495,17 @@ def grade(task):
             if nb.message:
                 result.flags.append(nb.message)
     finally:
-        shutil.rmtree(task_dir, ignore_errors=True)
         result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _copy_task_files(task, workdir):
+    """The assignment's files (data and the like) and the student's own non-notebook files, but
+    never a notebook: the code runs where nothing reveals the hidden tests."""
+    for folder in (Path(task.submission_dir), Path(task.source_dir)):
+        for item in folder.iterdir() if folder.is_dir() else []:
+            if item.is_file() and item.suffix != ".ipynb" and item.name != "timestamp.txt":
+                shutil.copy2(item, workdir / item.name)
 
 
 def hidden_test_views(spec, source_notebooks):

@@ -151,6 +151,18 @@ def test_not_modified_returns_the_result_and_catches_in_place_changes():
         check_not_modified(add_column, frame)
 
 
+def test_not_modified_compares_random_generators_by_state():
+    def draws(rng):
+        return rng.random()
+
+    def peeks(rng):
+        return rng.bit_generator.state["state"]["state"]
+
+    check_not_modified(peeks, np.random.default_rng(1))
+    with pytest.raises(CheckFailure, match="changed its argument number 1"):
+        check_not_modified(draws, np.random.default_rng(1))
+
+
 def test_frame_equal():
     expected = pd.DataFrame({"gre": [1.0, 2.0], "rank_1": [1, 0]})
     assert check_frame_equal(expected.copy(), expected, name="f") is None

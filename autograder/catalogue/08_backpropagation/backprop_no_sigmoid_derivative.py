@@ -1,0 +1,17 @@
+"""Forgets the slope of the hidden sigmoids: delta1 = outer(delta2, W2), without hidden * (1 - hidden).
+
+function: backprop
+expect: wrong
+must_fail: test_backprop_hidden_layer, test_backprop_gradient_check, test_backprop_hidden
+"""
+import numpy as np
+
+
+def backprop(X, y, params):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    output, hidden = feedforward(X, params)
+    delta2 = output - y
+    delta1 = np.outer(delta2, params["W2"])
+    n = len(X)
+    return {"W1": X.T @ delta1 / n, "b1": delta1.mean(axis=0), "W2": hidden.T @ delta2 / n, "b2": float(delta2.mean())}
