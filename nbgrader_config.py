@@ -21,6 +21,9 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # is interrupted after this many seconds and only its own cell loses points.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+# ipykernel 7 warns on every start that its (localhost) connection is not encrypted: one line per
+# notebook would bury nbgrader's own messages when a class is graded.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # A correct answer may print a warning (np.exp overflowing to inf inside a naive sigmoid,
 # a pandas FutureWarning) or debug text to stderr. nbgrader gives zero to any test cell with

@@ -33,6 +33,13 @@ def _collect(args):
     return 0 if (report.taken or report.renamed) else 1
 
 
+def _demo(args):
+    from autograder.demo import demo
+
+    demo(Course.at(args.course), target=args.target, workers=args.workers)
+    return 0
+
+
 def _grade(args):
     from autograder.grade import grade_course
     from autograder.report import write_report
@@ -71,6 +78,10 @@ def build_parser():
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p.add_argument("--memory-limit", type=float, default=2.0, help="memory limit per submission in GiB (default: 2)")
     p.set_defaults(run=_grade)
+    p = commands.add_parser("demo", help="release, simulate a class of 30, collect, grade and report, in demo-course/")
+    p.add_argument("--target", default=None, help="the scratch course folder (default: demo-course/ in the course)")
+    p.add_argument("--workers", type=int, default=None, help="parallel grading processes (default: the core count)")
+    p.set_defaults(run=_demo)
     p = commands.add_parser("selftest", help="run the catalogue of wrong and correct answers through the real autograde")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--quick", action="store_true", help="only execute the source with each case substituted (authoring aid)")

@@ -4,23 +4,13 @@ solution cell replaced, executed by nbgrader's Validator. Which test cells fail?
 This is for authors writing cases; `selftest` is the real proof (it goes through autograde).
 """
 
-import logging
 import tempfile
 from pathlib import Path
 
 import nbformat
-from nbgrader.validator import Validator
 
 from autograder.assignments import nbgrader_meta
-from autograder.course import venv_on_path
-
-
-class _Executor(Validator):
-    executed = None
-
-    def _preprocess(self, nb):
-        self.executed = super()._preprocess(nb)
-        return self.executed
+from autograder.release import validate
 
 
 def failing_tests(course, case):
@@ -40,12 +30,9 @@ def failing_tests(course, case):
         for extra in source.parent.iterdir():
             if extra.suffix != ".ipynb" and extra.is_file():
                 (Path(tmp) / extra.name).write_bytes(extra.read_bytes())
-        executor = _Executor()
-        executor.log.setLevel(logging.ERROR)
-        with venv_on_path():
-            executor.validate(str(path))
+        _results, executed = validate(path, invert=False, config=course.config())
     failed, errors = [], {}
-    for cell in executor.executed.cells:
+    for cell in executed.cells:
         meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
             error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)

@@ -48,17 +48,19 @@ def _first_error(cell):
     return None
 
 
-def _validate(path, invert):
-    validator = _KeepingValidator(invert=invert, validate_all=not invert)
+def validate(path, invert, config=None):
+    """nbgrader's validation of one notebook: (its results dict, the executed notebook).
+    The course's config carries the execution settings (timeout, kernel arguments)."""
+    validator = _KeepingValidator(config=config, invert=invert, validate_all=not invert)
     validator.log.setLevel(logging.WARNING)
     with venv_on_path():
         results = validator.validate(str(path))
     return results, validator.executed
 
 
-def prove_source(path):
+def prove_source(path, config=None):
     """Problems with a source notebook: a test cell that fails, or any cell that raises."""
-    results, _ = _validate(path, invert=False)
+    results, _ = validate(path, invert=False, config=config)
     problems = []
     for failure in results.get("failed", []):
         first_line = failure["source"].splitlines()[0] if failure["source"] else "(empty cell)"
@@ -68,9 +70,9 @@ def prove_source(path):
     return problems
 
 
-def prove_release(path):
+def prove_release(path, config=None):
     """Problems with a release notebook: a test cell that passes on the stubs, or fails for a wrong reason."""
-    results, executed = _validate(path, invert=True)
+    results, executed = validate(path, invert=True, config=config)
     problems = []
     for passed in results.get("passed", []):
         problems.append(f"{path.name}: a test cell passes without any answer: {passed['source'].splitlines()[0]!r}")
@@ -112,13 +114,14 @@ def generate(course, assignments, into=None):
 
 def prove(course, assignment):
     proof = Proof(assignment)
+    config = course.config()
     for source in course.source_notebooks(assignment):
-        proof.problems.extend(prove_source(source))
+        proof.problems.extend(prove_source(source, config))
         released = course.release_dir / assignment / source.name
         if not released.is_file():
             proof.problems.append(f"{released} is missing: run `python -m autograder release {assignment}`.")
             continue
-        proof.problems.extend(prove_release(released))
+        proof.problems.extend(prove_release(released, config))
     return proof
 
 

@@ -50,3 +50,24 @@ def write_submission(course, student, assignment, content, filename=None, timest
     stamp = timestamp or datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
     (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"), encoding="utf-8")
     return path
+
+
+def typical_submission(course, assignment, cases, rng):
+    """(notebook, story) of a typical student: most get most things right; some write a right
+    answer differently; a third make one or two of the catalogue's mistakes."""
+    wrong = [c for c in cases if c.assignment == assignment and c.expect == "wrong"]
+    different = [c for c in cases if c.assignment == assignment and c.expect == "correct"]
+    draw = rng.random()
+    replacements, story = {}, "all right"
+    if draw < 0.25 and different:
+        case = rng.choice(different)
+        replacements[case.function], story = case.code, f"right, written differently ({case.name})"
+    elif draw < 0.55 and wrong:
+        case = rng.choice(wrong)
+        replacements[case.function], story = case.code, f"one mistake ({case.name})"
+    elif draw < 0.70 and len({c.function for c in wrong}) > 1:
+        first = rng.choice(wrong)
+        second = rng.choice([c for c in wrong if c.function != first.function])
+        replacements = {first.function: first.code, second.function: second.code}
+        story = f"two mistakes ({first.name}, {second.name})"
+    return answered_notebook(course, assignment, replacements=replacements), story

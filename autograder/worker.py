@@ -30,7 +30,7 @@ from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
 NOT_RUN = "NotRun"
 # Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
-RESOURCE_ERRORS = {"MemoryError", "CellTimeoutError", "KernelDied"}
+RESOURCE_ERRORS = {"MemoryError": "it went over the memory limit", "CellTimeoutError": "it ran too long"}
 
 
 @dataclass
@@ -206,14 +206,15 @@ def _make_executor(config, **kwargs):
                 self._kill_kernel()
                 self.dead = (f"a cell kept running after its time limit of {self.timeout} s and did not stop when "
                              "interrupted, so the kernel was stopped")
-                cell.outputs.append(_error_output("CellTimeoutError", self.dead))
+                cell.outputs.append(_error_output("KernelStopped", self.dead))
             except DeadKernelError:
+                where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
                 if self.over_cap:
-                    self.dead = f"the notebook was stopped after its time limit of {self.time_cap} s"
+                    self.dead = f"the notebook was stopped in {where} after its time limit of {self.time_cap} s"
                 else:
-                    self.dead = ("the kernel died while running an earlier cell (the code crashed the interpreter, "
-                                 "exited, or went over the memory limit)")
-                cell.outputs.append(_error_output("KernelDied", self.dead.replace("an earlier", "this")))
+                    self.dead = (f"the kernel died in {where} (the code crashed the interpreter, exited, or went over "
+                                 "the memory limit)")
+                cell.outputs.append(_error_output("KernelDied", self.dead))
             return cell, resources
 
         def _probe(self):
@@ -446,9 +447,10 @@ def _grade_notebook(task, notebook, flags):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and output.get("ename") in RESOURCE_ERRORS:
                 where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
-                flags.append(f"{notebook}: {where} stopped with {output['ename']}: {output.get('evalue', '')[:120]}")
+                reason = output.get("evalue") or RESOURCE_ERRORS[output["ename"]]
+                flags.append(f"{notebook}: {where} stopped with {output['ename']}: {reason[:120]}")
     if executor.dead:
-        flags.append(f"{notebook}: {executor.dead}")
+        flags.append(f"{notebook}: {executor.dead}; the cells after it were not run")
     elif executor.capped:
         flags.append(f"{notebook}: stopped at its time limit of {task.time_cap} s; the cells after that were not run")
     if files:
