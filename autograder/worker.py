@@ -143,7 +143,6 @@ def _make_executor(config, **kwargs):
             self.time_cap = time_cap
             self.nonce = nonce
             self.dead = None
-            self.probed = False
             self.started = None
             self.last_code_index = -1
             self.watchdog = None
@@ -222,9 +221,8 @@ def _make_executor(config, **kwargs):
                 msg_id = self.kc.execute(f"__import__('sys').audit('autograder.probe', {self.nonce!r})",
                                          silent=True, store_history=False)
                 self.wait_for_reply(msg_id)  # bounded by the cell timeout
-                self.probed = True
-            except Exception:  # a kernel that no longer answers: the missing probe line says so
-                self.probed = False
+            except Exception:  # a kernel that no longer answers: the missing probe line in the report says so
+                return
 
     return GradingExecute(config=config, **kwargs)
 
