@@ -40,6 +40,14 @@ def _demo(args):
     return 0
 
 
+def _feedback(args):
+    from autograder.feedback import regenerate
+
+    pages = regenerate(Course.at(args.course), args.assignments or None)
+    print(f"wrote {len(pages)} feedback page(s) with the gradebook's scores and comments (hidden tests redacted)")
+    return 0
+
+
 def _grade(args):
     from autograder.grade import grade_course
     from autograder.report import write_report
@@ -78,6 +86,9 @@ def build_parser():
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p.add_argument("--memory-limit", type=float, default=2.0, help="memory limit per submission in GiB (default: 2)")
     p.set_defaults(run=_grade)
+    p = commands.add_parser("feedback", help="render feedback again from the gradebook (after grading by hand in formgrader)")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.set_defaults(run=_feedback)
     p = commands.add_parser("demo", help="release, simulate a class of 30, collect, grade and report, in demo-course/")
     p.add_argument("--target", default=None, help="the scratch course folder (default: demo-course/ in the course)")
     p.add_argument("--workers", type=int, default=None, help="parallel grading processes (default: the core count)")

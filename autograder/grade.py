@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook
 
 from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
+from autograder.feedback import regenerate
 from autograder.record import record, register_assignments, snapshot_gradebook
 from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, hidden_test_views, init_worker
 
@@ -113,6 +114,9 @@ def _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes
             results.append(result)
 
         _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
+        if feedback:
+            # Where a grader already changed scores by hand, the pages must show those, not the autograde.
+            regenerate(course, assignments, students={r.student for r in results}, only_reviewed=True)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

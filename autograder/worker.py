@@ -8,7 +8,6 @@ records results one at a time (see ``autograder.record``), so any number of work
 """
 
 import contextlib
-import copy
 import functools
 import json
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import HIDDEN_BEGIN
+from autograder.feedback import WITHHELD_NOTICE, error_output, render_feedback
 from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
 NOT_RUN = "NotRun"
@@ -127,8 +127,6 @@ def _config():
 # Execution
 
 
-def _error_output(ename, evalue):
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 def _make_executor(config, **kwargs):
@@ -186,10 +184,10 @@ def _make_executor(config, **kwargs):
             if cell.cell_type != "code":
                 return cell, resources
             if self.dead:
-                cell.outputs = [_error_output(NOT_RUN, f"not run: {self.dead}")]
+                cell.outputs = [error_output(NOT_RUN, f"not run: {self.dead}")]
             elif self.remaining() <= 0:
                 self.capped = True
-                cell.outputs = [_error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
+                cell.outputs = [error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
             else:
                 cell, resources = self._execute(cell, resources, index)
             if index == self.last_code_index and not self.dead:
@@ -205,7 +203,7 @@ def _make_executor(config, **kwargs):
                 self._kill_kernel()
                 self.dead = (f"a cell kept running after its time limit of {self.timeout} s and did not stop when "
                              "interrupted, so the kernel was stopped")
-                cell.outputs.append(_error_output("KernelStopped", self.dead))
+                cell.outputs.append(error_output("KernelStopped", self.dead))
             except DeadKernelError:
                 where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
                 if self.over_cap:
@@ -213,7 +211,7 @@ def _make_executor(config, **kwargs):
                 else:
                     self.dead = (f"the kernel died in {where} (the code crashed the interpreter, exited, or went over "
                                  "the memory limit)")
-                cell.outputs.append(_error_output("KernelDied", self.dead))
+                cell.outputs.append(error_output("KernelDied", self.dead))
             return cell, resources
 
         def _probe(self):
@@ -285,65 +283,6 @@ def _source_cells(db_url, notebook, assignment):
         return {c.name: {"checksum": c.checksum, "locked": c.locked, "grade": c.name in graded,
                          "solution": c.name in solutions, "points": points.get(c.name)}
                 for c in source.source_cells}
-
-
-# ---------------------------------------------------------------------------------------------
-# Feedback
-
-
-def redact_hidden_tests(nb, hidden):
-    """Replace hidden tests' code with their visible part and errors with their message only."""
-    for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id not in hidden:
-            continue
-        cell.source = hidden[grade_id].rstrip() + "\n# (hidden test: its code is not shown)"
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                kept.append(_error_output(output.get("ename", "Error"), output.get("evalue", "")))
-        cell.outputs = kept
-    return nb
-
-
-@functools.cache
-def _feedback_exporter():
-    """nbgrader's feedback template, compiled once per process."""
-    import nbgrader
-    from nbconvert.exporters import HTMLExporter
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from traitlets.config import Config
-
-    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    config = Config()
-    config.HTMLExporter.template_name = "feedback"
-    config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
-    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = HTMLExporter(config=config)
-    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
-    return exporter
-
-
-def render_feedback(nb, result, task, notebook, notice=None):
-    """The student's feedback page: scores per test, hidden tests redacted."""
-    feedback_nb = redact_hidden_tests(copy.deepcopy(nb), task.hidden_tests.get(notebook, {}))
-    for cell in feedback_nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader")
-        if not meta:
-            continue
-        if meta.get("grade_id") in result.grades:
-            score, points = result.grades[meta["grade_id"]]
-            meta["score"] = score
-            meta["points"] = points
-        if meta.get("solution"):
-            meta["comment"] = result.comments.get(meta.get("grade_id"))
-    if notice:
-        feedback_nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{notice}**"))
-    exporter = _feedback_exporter()
-    resources = {"nbgrader": {"notebook": notebook, "student": task.student, "assignment": task.assignment,
-                              "score": result.score, "max_score": result.max_score, "late_penalty": 0}}
-    html, _ = exporter.from_notebook_node(feedback_nb, resources=resources)
-    return html
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,9 +419,11 @@ def grade(task):
                 result.flags.append("grader error: " + traceback.format_exc(limit=3).strip().splitlines()[-1])
             result.tampered |= nb_result.tampered
             if executed is not None and task.feedback:
-                notice = ("Your score is held for review by your instructor." if result.tampered else None)
+                notice = WITHHELD_NOTICE if result.tampered else None
                 try:
-                    nb_result.feedback_html = render_feedback(executed, nb_result, task, notebook, notice)
+                    nb_result.feedback_html = render_feedback(
+                        executed, nb_result.grades, nb_result.comments, task.hidden_tests.get(notebook, {}),
+                        task.student, task.assignment, notebook, notice)
                 except Exception as error:
                     result.flags.append(f"{notebook}: feedback could not be rendered ({type(error).__name__}: {error})")
             result.notebooks.append(nb_result)

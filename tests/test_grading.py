@@ -295,6 +295,9 @@ def test_rerun_is_idempotent_keeps_manual_grades_and_matches_one_worker(graded, 
         assert by_student[student].score == expected, student
     record = json.loads((again.autograded_dir / "blank" / A / "autograder.json").read_text())
     assert record["autograde_score"] == 0
+    # The feedback page shows the grader's partial credit, not the autograde's zero.
+    page = (again.feedback_dir / "blank" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "Score: 1.5 / 13.0" in page and "hidden test: its code is not shown" in page
 
 
 def test_cli_reports_a_wrong_course_folder_clearly(tmp_path, capsys):

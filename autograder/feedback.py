@@ -1,0 +1,117 @@
+"""Feedback pages for students: nbgrader's feedback template, with hidden tests redacted.
+
+Workers render a page right after grading a notebook. ``regenerate`` renders them again from the
+autograded notebooks and the gradebook, so that scores and comments a grader changed in formgrader
+reach the students. (nbgrader's own ``generate_feedback`` would show the hidden tests' code.)
+"""
+
+import copy
+import functools
+from pathlib import Path
+
+import nbformat
+
+WITHHELD_NOTICE = "Your score is held for review by your instructor."
+
+
+def error_output(ename, evalue):
+    """An error output that shows only its message (no traceback, no code)."""
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def redact_hidden_tests(nb, hidden):
+    """Replace hidden tests' code with their visible part, and their errors with the message only.
+
+    ``hidden`` maps each hidden test's grade_id to the visible part of its cell.
+    """
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id not in hidden:
+            continue
+        cell.source = hidden[grade_id].rstrip() + "\n# (hidden test: its code is not shown)"
+        cell.outputs = [error_output(o.get("ename", "Error"), o.get("evalue", ""))
+                        for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return nb
+
+
+@functools.cache
+def _exporter():
+    """nbgrader's feedback template, compiled once per process."""
+    import nbgrader
+    from nbconvert.exporters import HTMLExporter
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from traitlets.config import Config
+
+    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    exporter = HTMLExporter(config=config)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
+    return exporter
+
+
+def render_feedback(nb, grades, comments, hidden, student, assignment, notebook, notice=None):
+    """The HTML page of one graded notebook: ``grades`` {grade_id: (score, points)}, ``comments``
+    {grade_id: text or None}, ``hidden`` as in :func:`redact_hidden_tests`."""
+    page = redact_hidden_tests(copy.deepcopy(nb), hidden)
+    for cell in page.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta:
+            continue
+        if meta.get("grade_id") in grades:
+            meta["score"], meta["points"] = grades[meta["grade_id"]]
+        if meta.get("solution"):
+            meta["comment"] = comments.get(meta.get("grade_id"))
+    if notice:
+        page.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{notice}**"))
+    score = sum(s for s, _ in grades.values() if s is not None)
+    resources = {"nbgrader": {"notebook": notebook, "student": student, "assignment": assignment, "score": score,
+                              "max_score": sum(p for _, p in grades.values()), "late_penalty": 0}}
+    html, _ = _exporter().from_notebook_node(page, resources=resources)
+    return html
+
+
+def regenerate(course, assignments=None, students=None, only_reviewed=False):
+    """Render feedback again from autograded/ and the gradebook; returns the pages written.
+
+    ``only_reviewed`` limits it to submissions where a grader set a score by hand.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograder.assignments import read_assignment_spec
+    from autograder.record import read_record
+    from autograder.worker import hidden_test_views
+
+    written = []
+    with Gradebook(course.db_url) as gb:
+        for assignment in course.resolve_assignments(assignments):
+            hidden = hidden_test_views(read_assignment_spec(course, assignment), course.source_notebooks(assignment))
+            for submission in gb.assignment_submissions(assignment):
+                student = submission.student.id
+                if students is not None and student not in students:
+                    continue
+                manual = any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades)
+                if only_reviewed and not manual:
+                    continue
+                record = read_record(course, student, assignment) or {}
+                notice = WITHHELD_NOTICE if record.get("tampered") and not manual else None
+                for notebook in submission.notebooks:
+                    path = course.autograded_dir / student / assignment / f"{notebook.name}.ipynb"
+                    if not path.is_file():
+                        continue
+                    grades = {g.name: (g.score, g.max_score) for g in notebook.grades}
+                    comments = {}
+                    for c in notebook.comments:
+                        try:
+                            comments[c.name] = c.comment
+                        except MissingEntry:
+                            continue
+                    html = render_feedback(nbformat.read(str(path), as_version=4), grades, comments,
+                                           hidden.get(notebook.name, {}), student, assignment, notebook.name, notice)
+                    target = course.feedback_dir / student / assignment / f"{notebook.name}.html"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(html, encoding="utf-8")
+                    written.append(target)
+    return written
