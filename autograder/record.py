@@ -10,7 +10,6 @@ for review when the autograde changes under it).
 import datetime
 import hashlib
 import json
-import shutil
 import sqlite3
 import tempfile
 import warnings
@@ -158,6 +157,3 @@ def read_record(course, student, assignment):
     path = course.autograded_dir / student / assignment / RECORD_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
-
-def clear_scratch(path):
-    shutil.rmtree(path, ignore_errors=True)
