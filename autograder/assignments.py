@@ -16,6 +16,7 @@ class TestCell:
     hidden: bool
     function: str | None
     summary: str  # the cell's first comment line, safe to show a student
+    visible: str  # the cell's source up to its hidden region: all a student may see of it
 
 
 @dataclass
@@ -45,6 +46,10 @@ class AssignmentSpec:
     @property
     def functions(self):
         return [f for nb in self.notebooks for f in nb.functions]
+
+    def hidden_test_views(self):
+        """{notebook: {grade_id: visible part}} of the hidden tests, for redacting feedback."""
+        return {nb.name: {t.grade_id: t.visible for t in nb.tests if t.hidden} for nb in self.notebooks}
 
     def test(self, grade_id):
         for t in self.tests:
@@ -87,6 +92,7 @@ def read_notebook_spec(path):
                 hidden=HIDDEN_BEGIN in cell.source,
                 function=function_of_test(meta["grade_id"], spec.functions),
                 summary=_summary(cell.source),
+                visible=cell.source.split(HIDDEN_BEGIN, 1)[0],
             ))
     return spec
 

@@ -82,12 +82,11 @@ def regenerate(course, assignments=None, students=None, only_reviewed=False):
 
     from autograder.assignments import read_assignment_spec
     from autograder.record import read_record
-    from autograder.worker import hidden_test_views
 
     written = []
     with Gradebook(course.db_url) as gb:
         for assignment in course.resolve_assignments(assignments):
-            hidden = hidden_test_views(read_assignment_spec(course, assignment), course.source_notebooks(assignment))
+            hidden = read_assignment_spec(course, assignment).hidden_test_views()
             for submission in gb.assignment_submissions(assignment):
                 student = submission.student.id
                 if students is not None and student not in students:

@@ -20,7 +20,7 @@ from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
 from autograder.record import record, register_assignments, snapshot_gradebook
-from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, hidden_test_views, init_worker
+from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, init_worker
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 DEFAULT_MEMORY = 2 * 1024**3
@@ -96,7 +96,7 @@ def _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes
         tasks, results = [], []
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)
-            hidden = hidden_test_views(spec, course.source_notebooks(assignment))
+            hidden = spec.hidden_test_views()
             for student in everyone:
                 folder = course.submitted_dir / student / assignment
                 if folder.is_dir():

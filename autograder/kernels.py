@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -117,8 +118,6 @@ class KernelPool:
                 process.wait(timeout=10)
         with contextlib.suppress(Exception):
             run_sync(slot.km.cleanup_resources)()
-        import shutil
-
         shutil.rmtree(slot.folder, ignore_errors=True)
 
     def close(self):

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import HIDDEN_BEGIN
 from autograder.feedback import WITHHELD_NOTICE, error_output, render_feedback
 from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
@@ -448,15 +447,3 @@ def _copy_task_files(task, workdir):
             if item.is_file() and item.suffix != ".ipynb" and item.name != "timestamp.txt":
                 shutil.copy2(item, workdir / item.name)
 
-
-def hidden_test_views(spec, source_notebooks):
-    """{notebook: {grade_id: visible part}} of an assignment's hidden tests, for redaction."""
-    views = {}
-    for path in source_notebooks:
-        nb = nbformat.read(str(path), as_version=4)
-        views[path.stem] = {
-            cell.metadata["nbgrader"]["grade_id"]: cell.source.split(HIDDEN_BEGIN, 1)[0]
-            for cell in nb.cells
-            if HIDDEN_BEGIN in cell.source and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
-        }
-    return views
