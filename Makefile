@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export NNHELPERS_PROGRESS := off
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help demo test lab release lessons data index bench lint lock clean
+.PHONY: help demo test soak lab release lessons data index bench lint lock clean
 
 help:
 	@echo "make demo     release every assignment, grade a simulated class, print where the report is"
@@ -24,9 +24,14 @@ help:
 	@echo "make data     regenerate data/ from the generators in nnhelpers"
 	@echo "make index    regenerate the course map notebooks/index.ipynb"
 	@echo "make bench    time plain nbgrader autograde against the course's parallel grader"
+	@echo "make soak     grade 1,000 submissions on 2 workers; check descriptors, memory, leftover processes"
 	@echo "make lock     re-resolve requirements.lock and environment.yml from pyproject.toml"
 
 $(INSTALLED): requirements.lock pyproject.toml
+	@# The grader runs every submission in a bubblewrap jail (Debian package bubblewrap).
+	@command -v bwrap >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; } || \
+		echo "warning: bubblewrap (bwrap) is missing: grading refuses to run without it unless --no-jail"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -43,6 +48,9 @@ test: $(INSTALLED)
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
 	$(BIN)/python -m autograder selftest --workers $(WORKERS)
+
+soak: $(INSTALLED)
+	$(BIN)/python -m autograder.soak --submissions 1000 --workers 2
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

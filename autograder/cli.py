@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from autograder.course import Course, CourseError
+from autograder.jail import JailUnavailable
 
 
 def _release(args):
@@ -53,8 +54,9 @@ def _grade(args):
     from autograder.report import write_report
 
     course = Course.at(args.course)
+    memory = int(args.memory_limit * 1024**3) if args.memory_limit is not None else None
     results = grade_course(course, args.assignments, workers=args.workers, feedback=not args.no_feedback,
-                           memory_bytes=int(args.memory_limit * 1024**3))
+                           memory_bytes=memory, time_cap=args.time_cap, jail=False if args.no_jail else None)
     rows, paths = write_report(course, args.assignments or None)
     print_summary(rows, paths, results)
     return 0
@@ -71,9 +73,18 @@ def print_summary(rows, paths, results=()):
 
 
 def build_parser():
+    # Global options are accepted before and after the subcommand (``grade --course X`` as well).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", default=argparse.SUPPRESS, help="the course directory (default: this repository)")
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    parser.add_argument("--course", default=None, help="the course directory (default: this repository)")
+    parser.add_argument("--course", dest="global_course", default=None, help="the course directory (default: this repository)")
     commands = parser.add_subparsers(dest="command", required=True)
+    add_parser = commands.add_parser
+
+    def with_common(name, **kwargs):
+        return add_parser(name, parents=[common], **kwargs)
+
+    commands.add_parser = with_common
     p = commands.add_parser("release", help="generate student versions into release/ and prove them")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all in source/)")
     p.set_defaults(run=_release)
@@ -84,7 +95,12 @@ def build_parser():
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--workers", type=int, default=None, help="parallel grading processes (default: the core count)")
     p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
-    p.add_argument("--memory-limit", type=float, default=2.0, help="memory limit per submission in GiB (default: 2)")
+    p.add_argument("--memory-limit", type=float, default=None,
+                   help="memory limit per process of a submission in GiB (default: c.Grading.memory_bytes, else 2)")
+    p.add_argument("--time-cap", type=int, default=None,
+                   help="seconds a whole notebook may run (default: c.Grading.time_cap, else 4 cell timeouts, at least 120)")
+    p.add_argument("--no-jail", action="store_true",
+                   help="grade without the bubblewrap jail (submitted code then runs with your rights; only for trusted code)")
     p.set_defaults(run=_grade)
     p = commands.add_parser("feedback", help="render feedback again from the gradebook (after grading by hand in formgrader)")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
@@ -105,9 +121,11 @@ def main(argv=None):
     from autograder.course import venv_on_path
 
     args = build_parser().parse_args(argv)
+    if not hasattr(args, "course"):
+        args.course = args.global_course
     try:
         with venv_on_path():
             return args.run(args)
-    except CourseError as error:
+    except (CourseError, JailUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

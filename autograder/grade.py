@@ -20,10 +20,11 @@ from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
 from autograder.record import record, register_assignments, snapshot_gradebook
+from autograder.jail import NOT_PROTECTED, check_available
+from autograder.limits import limits_for
 from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, init_worker
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
-DEFAULT_MEMORY = 2 * 1024**3
 
 
 def roster(course):
@@ -73,20 +74,26 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
                 on_result(_crashed(task, "a grading process crashed twice on this submission"))
 
 
-def grade_course(course, assignments=None, workers=None, feedback=True, time_cap=None, memory_bytes=DEFAULT_MEMORY,
-                 students=None, out=print):
-    """Grade every submission of ``assignments`` (all by default). Returns the list of results."""
+def grade_course(course, assignments=None, workers=None, feedback=True, students=None, out=print, **limits):
+    """Grade every submission of ``assignments`` (all by default). Returns the list of results.
+
+    ``limits`` override the course's (see ``autograder.limits``): ``time_cap``, ``memory_bytes``,
+    ``jail`` and the others. Without bubblewrap this raises JailUnavailable unless ``jail=False``.
+    """
     with venv_on_path():
-        return _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes, students, out)
+        return _grade_course(course, assignments, workers, feedback, students, out, limits)
 
 
-def _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes, students, out):
+def _grade_course(course, assignments, workers, feedback, students, out, overrides):
     assignments = course.resolve_assignments(assignments)
     workers = max(1, int(workers or os.cpu_count() or 1))
-    register_assignments(course, assignments)
     config = course.config()
-    cell_timeout = int(config.Execute.get("timeout", 30) or 30)
-    time_cap = int(time_cap or max(120, 4 * cell_timeout))
+    limits = limits_for(config, **overrides)
+    if limits.jail:
+        check_available()
+    else:
+        out(NOT_PROTECTED)
+    register_assignments(course, assignments)
     scratch = course.root / ".autograder" / f"run-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -104,8 +111,7 @@ def _grade_course(course, assignments, workers, feedback, time_cap, memory_bytes
                         student=student, assignment=assignment, submission_dir=str(folder),
                         notebooks=[nb.name for nb in spec.notebooks], hidden_tests=hidden, db_url=db_url,
                         course_root=str(course.root), source_dir=str(course.source_dir / assignment),
-                        scratch_root=str(scratch), cell_timeout=cell_timeout, time_cap=time_cap,
-                        memory_bytes=memory_bytes, feedback=feedback,
+                        scratch_root=str(scratch), limits=limits, feedback=feedback,
                     ))
         out(f"grading {len(tasks)} submission(s) of {len(everyone)} student(s) with {workers} worker process(es)")
 

@@ -41,12 +41,24 @@ def _fingerprint(module):
     return {name: id(value) for name, value in vars(module).items()}
 
 
-def _limit_memory(memory_bytes):
-    if not memory_bytes:
-        return
+def _set_limits(settings):
+    """Hard limits, inherited by every process the notebook starts; a submission cannot raise them."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (int(memory_bytes), int(memory_bytes)))
+    limits = {resource.RLIMIT_AS: settings.get("memory_bytes"), resource.RLIMIT_NOFILE: settings.get("max_open_files"),
+              resource.RLIMIT_FSIZE: settings.get("max_file_bytes"), resource.RLIMIT_NPROC: settings.get("max_processes"),
+              resource.RLIMIT_CORE: 0}
+    for which, value in limits.items():
+        if value is None:
+            continue
+        if which == resource.RLIMIT_NPROC:
+            if not settings.get("nproc_rlimit"):
+                continue  # a pids cgroup caps the jail's processes
+            # Counted per user across the host (and not enforced for root): a coarse fallback that still
+            # stops a fork bomb where no pids cgroup could be made.
+            value = int(value) * 4
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, (int(value), int(value)))
 
 
 class Witness:
@@ -200,7 +212,7 @@ def main():
     app.initialize(sys.argv[1:])
     witness.snapshot_shell(app)
     sys.addaudithook(witness.hook)
-    _limit_memory(settings.get("memory_bytes"))
+    _set_limits(settings)
     app.start()
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.feedback import WITHHELD_NOTICE, error_output, render_feedback
+from autograder.jail import INBOX_INSIDE, Limits
 from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
 NOT_RUN = "NotRun"
@@ -43,9 +44,7 @@ class GradeTask:
     course_root: str
     source_dir: str  # source/<assignment>, for the non-notebook files nbgrader copies in
     scratch_root: str
-    cell_timeout: int = 30
-    time_cap: int = 120
-    memory_bytes: int = 2 * 1024**3
+    limits: Limits = field(default_factory=Limits)
     feedback: bool = True
 
 
@@ -135,8 +134,9 @@ def _make_executor(config, **kwargs):
     from nbgrader.preprocessors import Execute
 
     class GradingExecute(Execute):
-        def __init__(self, time_cap, nonce, **kw):
+        def __init__(self, time_cap, nonce, inbox=None, **kw):
             super().__init__(**kw)
+            self.inbox = inbox
             self.time_cap = time_cap
             self.nonce = nonce
             self.dead = None
@@ -182,6 +182,9 @@ def _make_executor(config, **kwargs):
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type != "code":
                 return cell, resources
+            if self.inbox:
+                self._silent(f"__import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)")
+                self.inbox = None
             if self.dead:
                 cell.outputs = [error_output(NOT_RUN, f"not run: {self.dead}")]
             elif self.remaining() <= 0:
@@ -213,13 +216,16 @@ def _make_executor(config, **kwargs):
                 cell.outputs.append(error_output("KernelDied", self.dead))
             return cell, resources
 
-        def _probe(self):
+        def _silent(self, code):
+            """Run the grader's own code in the kernel: silent, so no history and no IPython cell events."""
             try:
-                msg_id = self.kc.execute(f"__import__('sys').audit('autograder.probe', {self.nonce!r})",
-                                         silent=True, store_history=False)
+                msg_id = self.kc.execute(code, silent=True, store_history=False)
                 self.wait_for_reply(msg_id)  # bounded by the cell timeout
             except Exception:  # a kernel that no longer answers: the missing probe line in the report says so
                 return
+
+        def _probe(self):
+            self._silent(f"__import__('sys').audit('autograder.probe', {self.nonce!r})")
 
     return GradingExecute(config=config, **kwargs)
 
@@ -348,15 +354,16 @@ def _grade_notebook(task, notebook, flags):
 
     nonce = secrets.token_hex(16)
     kernels = _STATE["kernels"]
-    slot = kernels.take(task.course_root, task.scratch_root, task.memory_bytes)
-    _copy_task_files(task, slot.workdir)
-    resources["metadata"]["path"] = str(slot.workdir)
-    executor = _make_executor(config, time_cap=task.time_cap, nonce=nonce, timeout=task.cell_timeout,
-                              kernel_name=SANDBOX_KERNEL)
+    limits = task.limits
+    slot = kernels.take(task.course_root, task.scratch_root, limits)
+    _copy_task_files(task, slot.inbox if slot.jailed else slot.workdir)
+    resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
+    executor = _make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
+                              kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
     executor.error_on_timeout = {
         "ename": "CellTimeoutError",
-        "evalue": f"this cell ran longer than {task.cell_timeout} s and was stopped (an endless loop?)",
-        "traceback": [f"CellTimeoutError: this cell ran longer than {task.cell_timeout} s and was stopped (an endless loop?)"],
+        "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)",
+        "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)"],
     }
     try:
         nb, resources = executor.preprocess(nb, resources, km=slot.km)
@@ -364,7 +371,7 @@ def _grade_notebook(task, notebook, flags):
     finally:
         kernels.dispose(slot, executor.kc)
         # The next submission's kernel boots while this one's feedback is rendered and recorded.
-        kernels.warm_up(task.course_root, task.scratch_root, task.memory_bytes)
+        kernels.warm_up(task.course_root, task.scratch_root, limits)
     for preprocessor in (IgnorePattern, LimitOutput):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
 
@@ -388,7 +395,7 @@ def _grade_notebook(task, notebook, flags):
     if executor.dead:
         flags.append(f"{notebook}: {executor.dead}; the cells after it were not run")
     elif executor.capped:
-        flags.append(f"{notebook}: stopped at its time limit of {task.time_cap} s; the cells after that were not run")
+        flags.append(f"{notebook}: stopped at its time limit of {limits.time_cap} s; the cells after that were not run")
     if files:
         flags.append(f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}")
     if probe is None and not executor.dead:

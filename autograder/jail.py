@@ -1,0 +1,181 @@
+"""The jail a submission's kernel runs in: bubblewrap namespaces, a private file system, limits.
+
+Inside the jail a submission sees only what it needs, read-only: the operating system's libraries
+(``/usr``), the Python environment, the helper package ``nnhelpers``, the course's ``data/`` (at
+``/course/data``) and the kernel's launcher (``/opt/autograder/sandbox.py``). Everything it can write
+is one size-limited tmpfs at ``/tmp``: its working folder ``/tmp/work``, its caches, and the
+kernel's IPC sockets in ``/tmp/conn``. The course (``source/``, ``release/``, ``submitted/``,
+the gradebook), the grader's own files and the instructor's home are not in the jail at all.
+
+New user, PID, network, IPC, UTS and cgroup namespaces (``--unshare-all``): no network at all (the
+grader talks to the kernel over the IPC sockets, reached from outside through
+``/proc/<pid>/root``), uid 65534 without capabilities, and every process started inside dies with
+the jail (``--die-with-parent`` and the PID namespace). The kernel's launcher sets the resource
+limits (memory, open files, file size, core dumps); processes are capped by a pids cgroup where the
+host allows one, else by ``RLIMIT_NPROC`` (which the kernel does not enforce for root).
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+SANDBOX_INSIDE = "/opt/autograder/sandbox.py"
+CONNECTION_INSIDE = "/run/kernel.json"
+CONN_DIR_INSIDE = "/tmp/conn"
+WORKDIR_INSIDE = "/tmp/work"
+INBOX_INSIDE = "/run/inbox"
+DATA_INSIDE = "/course/data"
+REPORT_INSIDE = f"{CONN_DIR_INSIDE}/report.jsonl"
+JAIL_UID = 65534
+PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
+
+NOT_PROTECTED = (
+    "GRADING WITHOUT A JAIL (--no-jail): submitted code runs as you, with your rights. It can read "
+    "and overwrite the gradebook, source/ (solutions and hidden tests), other students' submissions and "
+    "your home folder, reach the network, and leave processes running after grading. Only the memory "
+    "limit, the time limits and the tampering witness apply. Use this only for code you trust."
+)
+
+
+class JailUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces here; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission limits: one place, filled from nbgrader_config.py and the command line."""
+
+    cell_timeout: int = 30  # seconds per cell (nbgrader's Execute.timeout)
+    time_cap: int = 120  # seconds for a whole notebook
+    memory_bytes: int = 2 * 1024**3  # address space of each process in the jail
+    max_processes: int = 64  # processes and threads the submission may have at once
+    max_open_files: int = 512
+    max_file_bytes: int = 64 * 1024**2  # the largest file it may write
+    scratch_bytes: int = 256 * 1024**2  # its whole writable space (/tmp in the jail)
+    jail: bool = True
+
+
+def bwrap_path():
+    return shutil.which("bwrap")
+
+
+def check_available():
+    """Raise JailUnavailable unless bubblewrap can start a jail here."""
+    import subprocess
+
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise JailUnavailable(
+            "bubblewrap (bwrap) is not installed, so submissions cannot be graded in a jail. Install it "
+            "(Debian/Ubuntu: apt-get install bubblewrap; `make .venv/.installed` does it when run as root), "
+            "or pass --no-jail to grade without one (submitted code then runs with your rights).")
+    probe = subprocess.run([bwrap, *_system_binds(), "--unshare-all", "--die-with-parent", "true"],
+                           capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        raise JailUnavailable(
+            f"bubblewrap cannot create namespaces here ({probe.stderr.strip()[:200]}). Allow unprivileged user "
+            "namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root, or pass --no-jail "
+            "to grade without a jail (submitted code then runs with your rights).")
+
+
+def _system_binds():
+    binds = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            binds += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            binds += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/fonts", "/etc/localtime"):
+        if os.path.exists(etc):
+            binds += ["--ro-bind", etc, etc]
+    return binds
+
+
+def _python_binds():
+    """The interpreter and its packages, at their own paths (the venv's links point there)."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)))}
+    binds = []
+    for root in sorted(roots):
+        if not root.startswith("/usr/") and root != "/usr":
+            binds += ["--ro-bind", root, root]
+    import nnhelpers
+
+    package = os.path.dirname(os.path.realpath(nnhelpers.__file__))
+    return binds + ["--ro-bind", package, package]
+
+
+class PidsCgroup:
+    """A pids cgroup (v1) capping the jail's processes and threads, when the host lets us make one."""
+
+    def __init__(self, limit):
+        self.path = None
+        if not os.access(PIDS_CGROUP_ROOT, os.W_OK):
+            return
+        path = PIDS_CGROUP_ROOT / f"autograder-{uuid.uuid4().hex[:12]}"
+        try:
+            path.mkdir()
+            (path / "pids.max").write_text(str(limit))
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+            return
+        self.path = path
+
+    @property
+    def procs(self):
+        return str(self.path / "cgroup.procs") if self.path else None
+
+    def remove(self):
+        if self.path is not None:
+            # The jail's processes are gone by now (killed with it); rmdir fails only while one lingers.
+            with contextlib.suppress(OSError):
+                self.path.rmdir()
+                self.path = None
+
+
+def jail_command(command, connection_file, inbox, course_root, limits, settings, cgroup_procs=None):
+    """The argv that runs ``command`` (already written for the inside paths) in a fresh jail."""
+    args = [bwrap_path(), *_system_binds(), *_python_binds()]
+    data = Path(course_root) / "data"
+    if data.is_dir():
+        args += ["--ro-bind", str(data), DATA_INSIDE]
+    args += [
+        "--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
+        "--ro-bind", str(connection_file), CONNECTION_INSIDE,
+        "--ro-bind", str(inbox), INBOX_INSIDE,
+        "--proc", "/proc", "--dev", "/dev",
+        "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
+        "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--chdir", WORKDIR_INSIDE,
+        "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
+        "--die-with-parent", "--new-session", "--hostname", "sandbox",
+        "--clearenv",
+    ]
+    environment = {
+        "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": "/tmp/cache/matplotlib", "MPLBACKEND": "agg", "IPYTHONDIR": "/tmp/cache/ipython",
+        "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
+        "VIRTUAL_ENV": sys.prefix, "AUTOGRADER_SANDBOX": json.dumps(settings),
+    }
+    for name, value in environment.items():
+        args += ["--setenv", name, value]
+    args += ["--", *command]
+    if cgroup_procs:
+        # Join the cgroup first (as the grader's user, before bwrap drops everything), then become bwrap.
+        args = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup_procs, *args]
+    return args
+
+
+def kernel_pid_in_jail(outer_pid):
+    """The PID (in the grader's namespace) of the jail's first process, once bwrap has forked it."""
+    path = Path(f"/proc/{outer_pid}/task/{outer_pid}/children")
+    try:
+        children = path.read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
