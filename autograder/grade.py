@@ -19,9 +19,9 @@ from nbgrader.api import Gradebook
 from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
-from autograder.record import record, register_assignments, snapshot_gradebook
 from autograder.jail import NOT_PROTECTED, check_available
 from autograder.limits import limits_for
+from autograder.record import record, register_assignments, snapshot_gradebook
 from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, init_worker
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")

@@ -109,6 +109,15 @@ def _python_binds():
     return binds + ["--ro-bind", package, package]
 
 
+def readable_inside():
+    """The folders a notebook legitimately opens files in, inside the jail."""
+    import nnhelpers
+
+    roots = [WORKDIR_INSIDE, CONN_DIR_INSIDE, "/tmp/cache", "/tmp/home", "/tmp/scratch", "/usr", "/proc", "/dev", "/sys", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/run",
+             "/opt/autograder", DATA_INSIDE, os.path.dirname(os.path.realpath(nnhelpers.__file__))]
+    return roots + sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)})
+
+
 class PidsCgroup:
     """A pids cgroup (v1) capping the jail's processes and threads, when the host lets us make one."""
 
@@ -150,13 +159,14 @@ def jail_command(command, connection_file, inbox, course_root, limits, settings,
         "--ro-bind", str(inbox), INBOX_INSIDE,
         "--proc", "/proc", "--dev", "/dev",
         "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
-        "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--chdir", WORKDIR_INSIDE,
+        "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--dir", "/tmp/scratch", "--chdir", WORKDIR_INSIDE,
         "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
         "--clearenv",
     ]
     environment = {
         "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp/scratch",
         "MPLCONFIGDIR": "/tmp/cache/matplotlib", "MPLBACKEND": "agg", "IPYTHONDIR": "/tmp/cache/ipython",
         "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",

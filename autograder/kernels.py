@@ -87,6 +87,17 @@ class JailedKernelManager(AsyncKernelManager):
         self.jail_root = f"/proc/{inner}/root"
         self.ip = self.jail_root + jail.CONN_DIR_INSIDE + "/k"
 
+    async def interrupt_kernel(self):
+        """SIGINT to the kernel itself: bubblewrap put it in its own session and PID namespace, out of reach
+        of the signal jupyter_client sends to the launcher's process group."""
+        if self.jail_root is None:
+            return
+        init = int(self.jail_root.split("/")[2])
+        kernel = jail.kernel_pid_in_jail(init)
+        if kernel is not None:
+            with contextlib.suppress(OSError):
+                os.kill(kernel, signal.SIGINT)
+
     def cleanup_ipc_files(self):
         pass  # they are in the jail's tmpfs, gone with it
 
@@ -109,8 +120,10 @@ def _sandbox_settings(folder, course_root, scratch_root, limits):
     limit_settings = {"memory_bytes": limits.memory_bytes, "max_open_files": limits.max_open_files,
                       "max_file_bytes": limits.max_file_bytes, "max_processes": limits.max_processes}
     if limits.jail:
-        return {"report_path": jail.REPORT_INSIDE, "workdir": jail.WORKDIR_INSIDE, **limit_settings,
-                "watched_roots": [], "allowed_roots": []}
+        # Nothing else exists in the jail, but reaching for it (the gradebook, source/, another student's
+        # folder, by its path on the host) is worth a person's look.
+        return {"report_path": jail.REPORT_INSIDE, "workdir": jail.WORKDIR_INSIDE, **limit_settings, "jail": True,
+                "watched_roots": ["/"], "allowed_roots": jail.readable_inside()}
     home = os.path.expanduser("~")
     return {
         "report_path": str(folder / "report.jsonl"),

@@ -25,7 +25,10 @@ import json
 import os
 import sys
 
-PROTECTED_MODULES = ("builtins", "math", "numpy", "numpy.linalg", "importlib", "nnhelpers.checks", "nnhelpers.gradcheck")
+PROTECTED_MODULES = ("builtins", "math", "numpy", "numpy.linalg", "importlib", "copy", "numbers", "operator",
+                     "functools", "types", "nnhelpers.checks", "nnhelpers.gradcheck")
+# Underscore names of builtins that are machinery a probe or test relies on, so they are watched too.
+WATCHED_PRIVATE_BUILTINS = {"__import__", "__build_class__"}
 # Names IPython and ipykernel themselves swap in builtins while a cell runs (input is forwarded to
 # the front end), and the display hook's last results.
 IPYTHON_MANAGED_BUILTINS = {"_", "__", "___", "exit", "quit", "get_ipython", "display", "__IPYTHON__", "help",
@@ -34,11 +37,56 @@ SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "tra
                  "_run_cell", "should_run_async", "ex", "ev")
 KERNEL_METHODS = ("do_execute", "execute_request", "_publish_execute_input")
 MAX_FILE_EVENTS = 50
-WATCHED_EVENTS = {"open", "os.listdir", "os.scandir", "glob.glob", "os.walk", "shutil.copyfile"}
+WATCHED_EVENTS = {"open", "os.listdir", "os.scandir", "glob.glob", "os.walk", "shutil.copyfile", "os.remove", "os.rmdir",
+                  "os.rename", "os.mkdir", "shutil.rmtree", "os.chmod", "os.truncate"}
 
 
 def _fingerprint(module):
     return {name: id(value) for name, value in vars(module).items()}
+
+
+def _code_fingerprint(module):
+    """What an attribute-level fingerprint misses: a function keeps its identity when its ``__code__``,
+    defaults or closure are replaced."""
+    import types
+
+    prints = {}
+    for name, value in vars(module).items():
+        if isinstance(value, types.FunctionType):
+            prints[name] = (id(value.__code__), hash(value.__code__.co_code), id(value.__defaults__),
+                            id(value.__kwdefaults__), id(value.__closure__), id(value.__globals__))
+    return prints
+
+
+def _number_abcs_wrong():
+    """Types the checks rely on not being numbers (``numbers.Number.register(list)`` would make a list pass
+    as a scalar), and numbers that must still be numbers."""
+    import numbers
+
+    import numpy
+
+    wrong = []
+    for value in ("", b"", [], (), {}, None, numpy.zeros(2)):
+        for abc_ in (numbers.Number, numbers.Complex, numbers.Real, numbers.Rational, numbers.Integral):
+            if isinstance(value, abc_):
+                wrong.append(f"a {type(value).__name__} now counts as numbers.{abc_.__name__}")
+    for value, abc_ in ((1, numbers.Integral), (1.0, numbers.Real), (numpy.float64(1), numbers.Real)):
+        if not isinstance(value, abc_):
+            wrong.append(f"a {type(value).__name__} no longer counts as numbers.{abc_.__name__}")
+    return wrong
+
+
+def _signal_handlers():
+    import signal
+
+    handlers = {}
+    for number in signal.valid_signals():
+        # SIGINT is the grader's own interrupt; a submission ignoring it is stopped, not a cheat.
+        if number in (signal.SIGKILL, signal.SIGSTOP, signal.SIGINT):
+            continue
+        with contextlib.suppress(Exception):
+            handlers[int(number)] = signal.getsignal(number)
+    return handlers
 
 
 def _set_limits(settings):
@@ -71,8 +119,11 @@ class Witness:
         self.workdir = os.path.realpath(settings["workdir"])
         self.watched = tuple(os.path.realpath(p) for p in settings.get("watched_roots", []))
         self.allowed = tuple(os.path.realpath(p) for p in settings.get("allowed_roots", []))
+        self.jailed = bool(settings.get("jail"))
         self.modules = {name: importlib.import_module(name) for name in PROTECTED_MODULES}
         self.fingerprints = {name: _fingerprint(module) for name, module in self.modules.items()}
+        self.code_fingerprints = {name: _code_fingerprint(module) for name, module in self.modules.items()}
+        self.baseline = None
         self.module_ids = {name: id(module) for name, module in self.modules.items()}
         self.sys_modules_id = id(sys.modules)
         self.sys_audit = sys.audit
@@ -83,7 +134,7 @@ class Witness:
 
     # -- the file witness ------------------------------------------------------------------
     def _inside(self, path, roots):
-        return any(path == root or path.startswith(root + os.sep) for root in roots)
+        return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
     def _watch_file(self, event, args):
         if not args or self.file_events >= MAX_FILE_EVENTS:
@@ -121,18 +172,85 @@ class Witness:
                 findings.append(f"sys.modules[{name!r}] was replaced")
             current = vars(module)
             for attribute, identity in self.fingerprints[name].items():
-                if name == "builtins" and (attribute in IPYTHON_MANAGED_BUILTINS or attribute.startswith("_")):
+                if name == "builtins" and (attribute in IPYTHON_MANAGED_BUILTINS or (
+                        attribute.startswith("_") and attribute not in WATCHED_PRIVATE_BUILTINS)):
                     continue
                 if attribute not in current:
                     findings.append(f"{name}.{attribute} was deleted")
                 elif id(current[attribute]) != identity:
                     findings.append(f"{name}.{attribute} was reassigned")
+        for name, module in self.modules.items():
+            now = _code_fingerprint(module)
+            for attribute, before in self.code_fingerprints[name].items():
+                if attribute in now and now[attribute] != before and id(vars(module)[attribute]) == self.fingerprints[name].get(attribute):
+                    findings.append(f"{name}.{attribute} kept its identity but its code, defaults or closure changed")
+        findings.extend(_number_abcs_wrong())
         if id(sys.modules) != self.sys_modules_id:
             findings.append("sys.modules itself was replaced")
         if sys.audit is not self.sys_audit:
             findings.append("sys.audit was replaced")
         if sys.gettrace() is not None or sys.getprofile() is not None:
             findings.append("a trace or profile function was installed (sys.settrace/sys.setprofile)")
+        return findings
+
+    def take_baseline(self):
+        """What the kernel looks like just before the first cell: its threads, signal handlers, hooks."""
+        import gc
+        import threading
+
+        self.baseline = {"threads": {t.ident for t in threading.enumerate()}, "signals": _signal_handlers(),
+                         "gc_callbacks": list(gc.callbacks), "excepthook": sys.excepthook,
+                         "displayhook": sys.displayhook}
+
+    @staticmethod
+    def _foreign(thread):
+        """A thread running code that is not the interpreter's or an installed package's (ipykernel starts
+        threads of its own while a cell prints a lot)."""
+        trusted = tuple(os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix})
+        targets = [getattr(thread, "_target", None), getattr(thread, "function", None), type(thread).run]
+        for target in targets:
+            if target is None:
+                continue
+            code = getattr(target, "__code__", None) or getattr(getattr(target, "__func__", None), "__code__", None)
+            if code is None:
+                if target is targets[0]:
+                    return True  # a builtin as a thread's target: only a notebook would do that here
+                continue
+            if not os.path.realpath(code.co_filename).startswith(trusted):
+                return True
+        return False
+
+    def _changed_runtime(self):
+        """Ways to run code between a test cell and this probe, or to rewrite an error before it is reported."""
+        import gc
+        import signal
+        import threading
+
+        base = self.baseline
+        if base is None:
+            return []
+        findings = []
+        started = [t.name for t in threading.enumerate() if t.ident not in base["threads"] and self._foreign(t)]
+        if started:
+            findings.append(f"the notebook left threads running ({', '.join(started[:3])})")
+        now = _signal_handlers()
+        changed = [signal.Signals(n).name for n, h in now.items() if base["signals"].get(n) is not h]
+        if changed:
+            findings.append(f"signal handlers were installed ({', '.join(changed[:3])})")
+        if any(signal.getitimer(which)[0] for which in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)):
+            findings.append("an interval timer was started (signal.setitimer)")
+        if gc.callbacks != base["gc_callbacks"]:
+            findings.append("garbage-collector callbacks were installed (gc.callbacks)")
+        if sys.excepthook != base["excepthook"]:  # IPython sets a fresh bound method for each cell
+            findings.append("sys.excepthook was replaced")
+        if sys.displayhook != base["displayhook"]:
+            findings.append("sys.displayhook was replaced")
+        if self.jailed:
+            # In the jail's PID namespace the kernel is process 2 under bubblewrap's 1: anything else was started
+            # by the notebook (it is killed with the jail, but a process that outlives its cell can act later).
+            others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+            if others:
+                findings.append(f"the notebook left {len(others)} process(es) running")
         return findings
 
     def _changed_shell(self):
@@ -161,7 +279,7 @@ class Witness:
 
     def _probe(self, nonce):
         findings = []
-        for check in (self._changed_modules, self._changed_shell):
+        for check in (self._changed_modules, self._changed_shell, self._changed_runtime):
             try:
                 findings.extend(check())
             except Exception as error:  # an object that breaks comparison is itself suspicious
@@ -177,7 +295,10 @@ class Witness:
     def hook(self, event, args):
         if self.in_hook:
             return
-        if event == "autograder.probe":
+        if event == "autograder.baseline":
+            if self.baseline is None:  # the grader's call before any cell; a notebook's own call changes nothing
+                self.take_baseline()
+        elif event == "autograder.probe":
             self.in_hook = True
             try:
                 self._probe(str(args[0]) if args else "")

@@ -137,6 +137,8 @@ def _make_executor(config, **kwargs):
         def __init__(self, time_cap, nonce, inbox=None, **kw):
             super().__init__(**kw)
             self.inbox = inbox
+            self.started_cells = False
+            self.probes_sent = 0
             self.time_cap = time_cap
             self.nonce = nonce
             self.dead = None
@@ -182,9 +184,11 @@ def _make_executor(config, **kwargs):
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type != "code":
                 return cell, resources
-            if self.inbox:
-                self._silent(f"__import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)")
-                self.inbox = None
+            if not self.started_cells:
+                self.started_cells = True
+                if self.inbox:
+                    self._silent(f"__import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)")
+                self._silent("__import__('sys').audit('autograder.baseline')")
             if self.dead:
                 cell.outputs = [error_output(NOT_RUN, f"not run: {self.dead}")]
             elif self.remaining() <= 0:
@@ -192,7 +196,11 @@ def _make_executor(config, **kwargs):
                 cell.outputs = [error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
             else:
                 cell, resources = self._execute(cell, resources, index)
-            if index == self.last_code_index and not self.dead:
+            # A probe right after every test cell (and after the last cell): each verdict is checked while
+            # whatever produced it is still in place; silent, so no IPython cell event runs before it.
+            from nbgrader.utils import is_grade
+
+            if (index == self.last_code_index or is_grade(cell)) and not self.dead:
                 self._probe()
             return cell, resources
 
@@ -220,18 +228,21 @@ def _make_executor(config, **kwargs):
             """Run the grader's own code in the kernel: silent, so no history and no IPython cell events."""
             try:
                 msg_id = self.kc.execute(code, silent=True, store_history=False)
-                self.wait_for_reply(msg_id)  # bounded by the cell timeout
+                reply = self.wait_for_reply(msg_id)  # bounded by the cell timeout
             except Exception:  # a kernel that no longer answers: the missing probe line in the report says so
-                return
+                return False
+            return bool(reply) and reply.get("content", {}).get("status") == "ok"
 
         def _probe(self):
-            self._silent(f"__import__('sys').audit('autograder.probe', {self.nonce!r})")
+            if self._silent(f"__import__('sys').audit('autograder.probe', {self.nonce!r})"):
+                self.probes_sent += 1
 
     return GradingExecute(config=config, **kwargs)
 
 
 def _read_report(path, nonce):
-    files, probe = [], None
+    """(files read outside, probe records with this run's nonce) from the kernel's report."""
+    files, probes = [], []
     if path.is_file():
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
@@ -241,8 +252,8 @@ def _read_report(path, nonce):
             if record.get("event") == "file" and len(files) < 10:
                 files.append(record["path"])
             elif record.get("event") == "probe" and record.get("nonce") == nonce:
-                probe = record
-    return files, probe
+                probes.append(record)
+    return files, probes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,7 +378,7 @@ def _grade_notebook(task, notebook, flags):
     }
     try:
         nb, resources = executor.preprocess(nb, resources, km=slot.km)
-        files, probe = _read_report(slot.report, nonce)
+        files, probes = _read_report(slot.report, nonce)
     finally:
         kernels.dispose(slot, executor.kc)
         # The next submission's kernel boots while this one's feedback is rendered and recorded.
@@ -398,11 +409,12 @@ def _grade_notebook(task, notebook, flags):
         flags.append(f"{notebook}: stopped at its time limit of {limits.time_cap} s; the cells after that were not run")
     if files:
         flags.append(f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}")
-    if probe is None and not executor.dead:
+    findings = list(dict.fromkeys(f for probe in probes for f in probe["tampering"]))
+    if (not probes or len(probes) < executor.probes_sent) and not executor.dead:
         flags.append(f"{notebook}: tampering: the integrity check could not run (sys.audit or the kernel was interfered with)")
         result.tampered = True
-    elif probe and probe["tampering"]:
-        flags.append(f"{notebook}: tampering: {'; '.join(probe['tampering'][:5])}")
+    elif findings:
+        flags.append(f"{notebook}: tampering: {'; '.join(findings[:20])}")
         result.tampered = True
     result.autograded = nbformat.writes(nb)
     return result, nb

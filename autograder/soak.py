@@ -1,0 +1,179 @@
+"""Soak test: grade many submissions on a few workers and watch for leaks (``make soak``).
+
+A simulated class (every assignment, like the demo's mixture: right answers, answers written
+differently, the catalogue's mistakes, and on a fixed share of submissions a crash, an endless loop
+or a memory hog) is graded in one run with ``grade_course``. While it runs, the grading process's
+workers are sampled every second: open file descriptors and resident memory. At the end it checks:
+
+- no correct submission (the perfect ones and every "right, written differently") is ungradable or
+  loses a point;
+- each worker's descriptors and memory are flat: the last samples are within a small margin of the
+  samples taken once the first notebooks are through (warm-up);
+- nothing is left: no bubblewrap or kernel process, no pids cgroup of the grader, no scratch folder.
+
+    python -m autograder.soak [--submissions 1000] [--workers 2] [--keep]
+"""
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from autograder.catalogue import load_cases
+from autograder.course import Course, make_scratch_course, venv_on_path
+from autograder.grade import grade_course
+from autograder.jail import PIDS_CGROUP_ROOT
+from autograder.release import generate
+from autograder.simulate import answered_notebook, typical_submission, write_submission
+
+SEED = 7
+# Descriptors may move by a few (a log file, a warm kernel's sockets); memory by allocator noise.
+FD_MARGIN = 8
+RSS_MARGIN = 64 * 1024**2
+TROUBLE = {
+    "crash": "\nimport os\nos._exit(1)\n",
+    "endless": "\nwhile True:\n    pass\n",
+    "memory": "\nhoard = bytearray(3 * 1024**3)\n",
+}
+
+
+def build(course, submissions):
+    """Write the submissions; returns {(student, assignment): kind} with kind 'correct', 'typical' or a TROUBLE key."""
+    cases = load_cases(course.assignments())
+    rng = random.Random(SEED)
+    assignments = course.assignments()
+    kinds = {}
+    for number in range(submissions):
+        assignment = assignments[number % len(assignments)]
+        student = f"soak{number // len(assignments):04d}"
+        draw = rng.random()
+        if draw < 0.15:
+            nb, kind = answered_notebook(course, assignment), "correct"
+        elif draw < 0.21:
+            kind = rng.choice(sorted(TROUBLE))
+            release = answered_notebook(course, assignment)
+            function, source = next((c.metadata["nbgrader"]["grade_id"], c.source) for c in release.cells
+                                    if c.metadata.get("nbgrader", {}).get("solution"))
+            nb = answered_notebook(course, assignment, replacements={function: source + TROUBLE[kind]})
+        else:
+            nb, story = typical_submission(course, assignment, cases, rng)
+            kind = "correct" if story in ("all right",) or story.startswith("right, written") else "typical"
+        write_submission(course, student, assignment, nb)
+        kinds[(student, assignment)] = kind
+    return kinds
+
+
+class Sampler:
+    """Samples the grading process's worker processes: {pid: [(t, fds, rss)]}."""
+
+    def __init__(self, interval=1.0):
+        self.samples = {}
+        self.interval = interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        me = psutil.Process()
+        started = time.monotonic()
+        while not self.stop.wait(self.interval):
+            for child in me.children():
+                try:
+                    if "python" not in child.name():
+                        continue
+                    sample = (time.monotonic() - started, child.num_fds(), child.memory_info().rss)
+                except psutil.Error:
+                    continue
+                self.samples.setdefault(child.pid, []).append(sample)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(5)
+
+
+def leftovers(scratch_marker):
+    """Processes and cgroups the run left behind."""
+    processes = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if process.info["name"] == "bwrap" or "autograder/sandbox.py" in cmdline or scratch_marker in cmdline:
+            processes.append(f"{process.pid} {cmdline[:120]}")
+    cgroups = [p.name for p in PIDS_CGROUP_ROOT.glob("autograder-*")] if PIDS_CGROUP_ROOT.is_dir() else []
+    return processes, cgroups
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch course (printed at the end)")
+    args = parser.parse_args(argv)
+    source = Course.at()
+    scratch = Path(tempfile.mkdtemp(prefix="soak-"))
+    os.environ["NNHELPERS_PROGRESS"] = "off"
+    problems = []
+    try:
+        with venv_on_path():
+            course = make_scratch_course(scratch / "course", source, with_release=False)
+            generate(course, course.assignments())
+            kinds = build(course, args.submissions)
+            print(f"soak: {len(kinds)} submissions ({sum(k == 'correct' for k in kinds.values())} correct, "
+                  f"{sum(k in TROUBLE for k in kinds.values())} crash/endless/memory) on {args.workers} workers", flush=True)
+            started = time.monotonic()
+            with Sampler() as sampler:
+                results = grade_course(course, workers=args.workers, feedback=True, out=lambda *_: None,
+                                       cell_timeout=5, time_cap=30)
+            seconds = time.monotonic() - started
+        by_pair = {(r.student, r.assignment): r for r in results}
+        for pair, kind in kinds.items():
+            result = by_pair.get(pair)
+            if result is None:
+                problems.append(f"{pair}: no result")
+            elif kind == "correct" and (result.status != "graded" or result.score != result.max_score or result.flags):
+                problems.append(f"{pair}: a correct answer got {result.status} {result.score}/{result.max_score} {result.flags}")
+        ungradable = sum(r.status == "ungradable" for r in results)
+        print(f"graded {len(results)} submissions in {seconds:.0f} s ({len(results) / seconds:.2f}/s); "
+              f"{ungradable} ungradable (all of them troublemakers: {ungradable == 0 or all(kinds[(r.student, r.assignment)] in TROUBLE for r in results if r.status == 'ungradable')})")
+        for pid, samples in sorted(sampler.samples.items()):
+            if len(samples) < 10:
+                continue
+            warm = samples[len(samples) // 10]  # once a tenth of the run is through
+            tail = samples[-3:]
+            fds = [s[1] for s in samples]
+            rss = [s[2] for s in samples]
+            print(f"worker {pid}: {len(samples)} samples; descriptors {warm[1]} after warm-up, {tail[-1][1]} at the end "
+                  f"(min {min(fds)}, max {max(fds)}); memory {warm[2] / 2**20:.0f} MiB after warm-up, "
+                  f"{tail[-1][2] / 2**20:.0f} MiB at the end (max {max(rss) / 2**20:.0f} MiB)")
+            if max(s[1] for s in tail) > warm[1] + FD_MARGIN:
+                problems.append(f"worker {pid}: descriptors grew from {warm[1]} to {max(s[1] for s in tail)}")
+            if max(s[2] for s in tail) > warm[2] + RSS_MARGIN:
+                problems.append(f"worker {pid}: memory grew from {warm[2] >> 20} MiB to {max(s[2] for s in tail) >> 20} MiB")
+        time.sleep(1)
+        processes, cgroups = leftovers(str(scratch))
+        print(f"left running: {len(processes)} process(es); pids cgroups left: {len(cgroups)}")
+        problems += [f"left running: {p}" for p in processes] + [f"cgroup left: {c}" for c in cgroups]
+        if (course.root / ".autograder").is_dir() and any((course.root / ".autograder").glob("run-*")):
+            problems.append("a grading scratch folder was left behind")
+        for problem in problems[:30]:
+            print(f"PROBLEM {problem}")
+        print("soak: " + ("all as expected" if not problems else f"{len(problems)} problem(s)"))
+        if args.keep:
+            print(f"kept: {scratch}")
+        return 1 if problems else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
