@@ -173,19 +173,29 @@ class KernelPool:
         return slot
 
     def take(self, course_root, scratch_root, limits):
-        """A started kernel for these settings (the warm one when it matches)."""
+        """A started kernel for these settings (the warm one when it matches and is still alive)."""
         key = (str(course_root), str(scratch_root), limits)
         slot, self.ready = self.ready, None
-        if slot is not None and slot.settings_key == key and slot.km.has_kernel:
+        if slot is not None and slot.settings_key == key and slot.km.has_kernel and slot.km.provisioner.process.poll() is None:
             return slot
         if slot is not None:
             self.dispose(slot)
-        return self._start(course_root, scratch_root, limits)
+        try:
+            return self._start(course_root, scratch_root, limits)
+        except Exception:
+            # A start can fail for a reason that passes (a busy machine): one more try before the
+            # notebook is reported ungradable.
+            return self._start(course_root, scratch_root, limits)
 
     def warm_up(self, course_root, scratch_root, limits):
-        """Start the next kernel now, so it is ready when the next notebook comes."""
+        """Start the next kernel now, so it is ready when the next notebook comes.
+
+        Never raises: this runs after a notebook was graded, and a failure to start the *next*
+        kernel must not turn that notebook's result into "ungradable" (it once did: a correct
+        submission reported 0 points). ``take`` starts a kernel itself when none is warm."""
         if self.ready is None:
-            self.ready = self._start(course_root, scratch_root, limits)
+            with contextlib.suppress(Exception):
+                self.ready = self._start(course_root, scratch_root, limits)
 
     @staticmethod
     def dispose(slot, client=None):
@@ -203,6 +213,12 @@ class KernelPool:
                 os.kill(process.pid, signal.SIGKILL)
             with contextlib.suppress(Exception):
                 process.wait(timeout=10)
+            # jupyter_client closes the kernel's stdin pipe only in its own shutdown path, not after a kill:
+            # without this every notebook leaked a descriptor in the worker.
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    with contextlib.suppress(Exception):
+                        stream.close()
         with contextlib.suppress(Exception):
             run_sync(slot.km.cleanup_resources)()
         # The kernel manager made its own ZMQ context; cleanup_resources destroys it only when the

@@ -73,8 +73,10 @@ def build(course, submissions):
 class Sampler:
     """Samples the grading process's worker processes: {pid: [(t, fds, rss)]}."""
 
-    def __init__(self, interval=1.0):
+    def __init__(self, interval=1.0, progress=None, every=120):
         self.samples = {}
+        self.progress = progress
+        self.every = every
         self.interval = interval
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -82,7 +84,13 @@ class Sampler:
     def _run(self):
         me = psutil.Process()
         started = time.monotonic()
+        reported = started
         while not self.stop.wait(self.interval):
+            if self.progress and time.monotonic() - reported > self.every:
+                reported = time.monotonic()
+                latest = {pid: s[-1] for pid, s in self.samples.items() if s and s[-1][0] > reported - started - 5}
+                print(f"  {time.monotonic() - started:6.0f} s: {self.progress()} graded; workers (descriptors, MiB): "
+                      + ", ".join(f"{fds}/{rss >> 20}" for _t, fds, rss in latest.values()), flush=True)
             for child in me.children():
                 try:
                     if "python" not in child.name():
@@ -130,7 +138,8 @@ def main(argv=None):
             print(f"soak: {len(kinds)} submissions ({sum(k == 'correct' for k in kinds.values())} correct, "
                   f"{sum(k in TROUBLE for k in kinds.values())} crash/endless/memory) on {args.workers} workers", flush=True)
             started = time.monotonic()
-            with Sampler() as sampler:
+            done = lambda: sum(1 for _ in course.autograded_dir.glob("*/*/autograder.json"))  # noqa: E731
+            with Sampler(progress=done) as sampler:
                 results = grade_course(course, workers=args.workers, feedback=True, out=lambda *_: None,
                                        cell_timeout=5, time_cap=30)
             seconds = time.monotonic() - started
