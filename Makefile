@@ -50,7 +50,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m autograder selftest --workers $(WORKERS)
 
 soak: $(INSTALLED)
-	$(BIN)/python -m autograder.soak --submissions 1000 --workers 2
+	$(BIN)/python -m autograder.devtools.soak --submissions 1000 --workers 2
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
@@ -68,7 +68,7 @@ index: $(INSTALLED)
 	$(BIN)/python scripts/build_index.py
 
 bench: $(INSTALLED)
-	$(BIN)/python -m autograder.bench --workers $(WORKERS)
+	$(BIN)/python -m autograder.devtools.bench --workers $(WORKERS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -1,4 +1,8 @@
-"""What an assignment's source notebook says about grading: its functions, tests and points."""
+"""What an assignment's source notebook says about grading: its functions, tests and points.
+
+The one reader of the instructor's source notebooks (``source/<assignment>/*.ipynb``): everything
+else asks here, so the rules for what counts as a function, a test or a hidden part live in one place.
+"""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +78,27 @@ def _summary(source):
         if stripped.startswith("#") and HIDDEN_BEGIN not in stripped:
             return stripped.lstrip("#").strip()
     return ""
+
+
+def source_notebook_path(course, assignment, notebook=None):
+    return course.source_dir / assignment / f"{notebook or assignment}.ipynb"
+
+
+def read_source_notebook(course, assignment, notebook=None):
+    """A fresh copy of a source notebook (callers may change it)."""
+    return nbformat.read(str(source_notebook_path(course, assignment, notebook)), as_version=4)
+
+
+def solution_sources(course, assignment, notebook=None):
+    """{grade_id: source} of the solution cells of a source notebook."""
+    nb = read_source_notebook(course, assignment, notebook)
+    return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("solution")}
+
+
+def grade_ids(course, assignment, notebook=None):
+    """Every nbgrader cell id of a source notebook."""
+    nb = read_source_notebook(course, assignment, notebook)
+    return {nbgrader_meta(c).get("grade_id") for c in nb.cells} - {None}
 
 
 def read_notebook_spec(path):

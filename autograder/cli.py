@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from autograder.course import Course, CourseError
-from autograder.jail import JailUnavailable
+from autograder.grading.jail import JailUnavailable
 
 
 def _release(args):
@@ -14,15 +14,15 @@ def _release(args):
 
 
 def _selftest(args):
-    from autograder.catalogue import load_cases
+    from autograder.devtools.catalogue import load_cases
 
     course = Course.at(args.course)
     cases = load_cases(course.resolve_assignments(args.assignments))
     if args.quick:
-        from autograder.quickcheck import quickcheck
+        from autograder.devtools.quickcheck import quickcheck
 
         return 0 if quickcheck(course, cases) else 1
-    from autograder.selftest import selftest
+    from autograder.devtools.selftest import selftest
 
     return 0 if selftest(course, cases, workers=args.workers) else 1
 
@@ -35,7 +35,7 @@ def _collect(args):
 
 
 def _demo(args):
-    from autograder.demo import demo
+    from autograder.devtools.demo import demo
 
     demo(Course.at(args.course), target=args.target, workers=args.workers)
     return 0

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.assignments import nbgrader_meta
+from autograder.assignments import grade_ids, nbgrader_meta
 from autograder.grade import STUDENT_ID
 
 MAX_ZIP_BYTES = 2 * 1024**3
@@ -97,13 +97,6 @@ def _choose(notebooks, expected, grade_ids):
     return ordered[0], ordered[1:]
 
 
-def _grade_ids(course, assignment, notebook):
-    import nbformat
-
-    nb = nbformat.read(str(course.source_dir / assignment / f"{notebook}.ipynb"), as_version=4)
-    return {nbgrader_meta(c).get("grade_id") for c in nb.cells} - {None}
-
-
 def _archive(course, student, assignment, report):
     current = course.submitted_dir / student / assignment
     if not current.exists():
@@ -149,7 +142,7 @@ def collect(course, source, out=print):
                 target.mkdir(parents=True)
                 newest = 0.0
                 for expected in (p.stem for p in course.source_notebooks(assignment)):
-                    chosen, others = _choose(notebooks, expected, _grade_ids(course, assignment, expected))
+                    chosen, others = _choose(notebooks, expected, grade_ids(course, assignment, expected))
                     notebooks = [p for p in notebooks if p != chosen]
                     shutil.copy2(chosen, target / f"{expected}.ipynb")
                     newest = max(newest, chosen.stat().st_mtime)

@@ -81,7 +81,7 @@ def regenerate(course, assignments=None, students=None, only_reviewed=False):
     from nbgrader.api import Gradebook, MissingEntry
 
     from autograder.assignments import read_assignment_spec
-    from autograder.record import read_record
+    from autograder.grading.record import read_record
 
     written = []
     with Gradebook(course.db_url) as gb:

@@ -1,8 +1,8 @@
 """Grade everything submitted, in parallel processes, with one writer.
 
 Each (student, assignment) folder under ``submitted/`` is an independent task for a worker
-process (``autograder.worker``); results are recorded by this process alone, as they arrive
-(``autograder.record``), so a class is graded by N processes without "database is locked" and
+process (``autograder.grading.pipeline``); results are recorded by this process alone, as they arrive
+(``autograder.grading.record``), so a class is graded by N processes without "database is locked" and
 with the same grades as a sequential run. A student known to the course without a folder for an
 assignment is reported as missing.
 """
@@ -19,10 +19,11 @@ from nbgrader.api import Gradebook
 from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
-from autograder.jail import NOT_PROTECTED, check_available
-from autograder.limits import limits_for
-from autograder.record import record, register_assignments, snapshot_gradebook
-from autograder.worker import GradeTask, NotebookResult, TaskResult, grade, init_worker
+from autograder.grading.integrity import Flag, FlagKind, Status
+from autograder.grading.jail import NOT_PROTECTED, check_available
+from autograder.grading.limits import limits_for
+from autograder.grading.pipeline import GradeTask, NotebookResult, TaskResult, grade, init_worker
+from autograder.grading.record import record, register_assignments, snapshot_gradebook
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
@@ -39,9 +40,9 @@ def roster(course):
 
 
 def _crashed(task, message):
-    result = TaskResult(student=task.student, assignment=task.assignment, status="ungradable")
-    result.notebooks = [NotebookResult(name=n, status="ungradable", message=message) for n in task.notebooks]
-    result.flags.append(message)
+    result = TaskResult(student=task.student, assignment=task.assignment, status=Status.UNGRADABLE)
+    result.notebooks = [NotebookResult(name=n, status=Status.UNGRADABLE, message=message) for n in task.notebooks]
+    result.flags.append(Flag(FlagKind.GRADER, message))
     return result
 
 
@@ -77,7 +78,7 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
 def grade_course(course, assignments=None, workers=None, feedback=True, students=None, out=print, **limits):
     """Grade every submission of ``assignments`` (all by default). Returns the list of results.
 
-    ``limits`` override the course's (see ``autograder.limits``): ``time_cap``, ``memory_bytes``,
+    ``limits`` override the course's (see ``autograder.grading.limits``): ``time_cap``, ``memory_bytes``,
     ``jail`` and the others. Without bubblewrap this raises JailUnavailable unless ``jail=False``.
     """
     with venv_on_path():

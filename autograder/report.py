@@ -14,7 +14,8 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.assignments import read_assignment_spec
 from autograder.grade import roster
-from autograder.record import read_record
+from autograder.grading.integrity import Flag, FlagKind, Status
+from autograder.grading.record import read_record
 
 GRADES_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "flags"]
 TESTS_COLUMNS = ["student_id", "assignment", "notebook", "test", "function", "hidden", "score", "max_score"]
@@ -26,8 +27,8 @@ class Row:
     assignment: str
     score: float
     max_score: float
-    status: str
-    flags: list = field(default_factory=list)
+    status: Status
+    flags: list[Flag] = field(default_factory=list)
 
 
 def _fmt(value):
@@ -48,19 +49,20 @@ def collect_rows(course, assignments):
                 except MissingEntry:
                     submission = None
                 if submission is None:
-                    status = saved["status"] if saved else "missing"
-                    flags = saved["flags"] if saved else ["no submission"]
+                    status = Status(saved["status"]) if saved else Status.MISSING
+                    flags = saved["flags"] if saved else [Flag(FlagKind.UNGRADABLE, "no submission")]
                     rows.append(Row(student, assignment, 0.0, spec.max_score, status, list(flags)))
                     continue
                 flags = list(saved["flags"]) if saved else []
-                status = saved["status"] if saved else "graded"
+                status = Status(saved["status"]) if saved else Status.GRADED
                 score = float(submission.score)
                 manual = any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades)
                 if saved and saved.get("tampered"):
                     if manual:
-                        flags.append("reviewed by a grader after tampering was flagged")
+                        flags.append(Flag(FlagKind.WITHHELD, "reviewed by a grader after tampering was flagged"))
                     else:
-                        flags.append(f"score withheld until a person reviews it (autograde gave {_fmt(score)})")
+                        flags.append(Flag(FlagKind.WITHHELD,
+                                          f"score withheld until a person reviews it (autograde gave {_fmt(score)})"))
                         score = 0.0
                 rows.append(Row(student, assignment, score, float(submission.max_score), status, flags))
                 for nb in submission.notebooks:

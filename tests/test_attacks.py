@@ -19,10 +19,10 @@ from conftest import COURSE
 from nbgrader.api import Gradebook
 
 from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, release_notebook, write_submission
 from autograder.grade import grade_course
-from autograder.record import read_record
+from autograder.grading.record import read_record
 from autograder.report import write_report
-from autograder.simulate import answered_notebook, release_notebook, write_submission
 
 pytestmark = pytest.mark.slow
 A = "01_admissions"

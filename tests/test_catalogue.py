@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 from conftest import COURSE
 
-from autograder.catalogue import CATALOGUE_DIR, CatalogueError, load_cases, parse_case
 from autograder.contract import CONTRACT
-from autograder.selftest import check_catalogue
+from autograder.devtools.catalogue import CATALOGUE_DIR, CatalogueError, load_cases, parse_case
+from autograder.devtools.selftest import check_catalogue
 
 CASES = load_cases()
 

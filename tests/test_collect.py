@@ -10,7 +10,7 @@ from conftest import COURSE
 
 from autograder.collect import collect
 from autograder.course import make_scratch_course
-from autograder.simulate import answered_notebook, release_notebook
+from autograder.devtools.simulate import answered_notebook, release_notebook
 
 A = "01_admissions"
 

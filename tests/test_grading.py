@@ -18,9 +18,9 @@ from conftest import COURSE
 
 from autograder.assignments import HIDDEN_BEGIN, HIDDEN_END, nbgrader_meta
 from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, release_notebook, write_submission
 from autograder.grade import grade_course
 from autograder.report import write_report
-from autograder.simulate import answered_notebook, release_notebook, write_submission
 
 pytestmark = pytest.mark.slow
 A = "01_admissions"
@@ -318,7 +318,7 @@ def test_the_sandbox_refuses_to_start_outside_the_grader():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "autograder.sandbox"], capture_output=True, text=True, timeout=60,
+    result = subprocess.run([sys.executable, "-m", "autograder.grading.sandbox"], capture_output=True, text=True, timeout=60,
                             cwd=COURSE.root)
     assert result.returncode != 0 and "started by the grading worker" in result.stderr
 

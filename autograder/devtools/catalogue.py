@@ -13,7 +13,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# The catalogue stays beside the package (autograder/catalogue/), where its authors add cases.
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 EXPECTATIONS = {"wrong", "correct", "tampered"}
 
 

@@ -1,6 +1,6 @@
 """The limits a submission is graded under, from one place.
 
-Defaults are in :class:`autograder.jail.Limits`. A course changes them in ``nbgrader_config.py``
+Defaults are in :class:`autograder.grading.jail.Limits`. A course changes them in ``nbgrader_config.py``
 (``c.Execute.timeout`` for the per-cell limit, ``c.Grading.<field>`` for the others, e.g.
 ``c.Grading.memory_bytes = 1024**3`` or ``c.Grading.jail = False``), and the command line
 overrides both (``--memory-limit``, ``--time-cap``, ``--no-jail``).
@@ -8,7 +8,7 @@ overrides both (``--memory-limit``, ``--time-cap``, ``--no-jail``).
 
 import dataclasses
 
-from autograder.jail import Limits
+from autograder.grading.jail import Limits
 
 FIELDS = {f.name for f in dataclasses.fields(Limits)}
 

@@ -11,7 +11,7 @@ workers are sampled every second: open file descriptors and resident memory. At 
   samples taken once the first notebooks are through (warm-up);
 - nothing is left: no bubblewrap or kernel process, no pids cgroup of the grader, no scratch folder.
 
-    python -m autograder.soak [--submissions 1000] [--workers 2] [--keep]
+    python -m autograder.devtools.soak [--submissions 1000] [--workers 2] [--keep]
 """
 
 import argparse
@@ -26,12 +26,12 @@ from pathlib import Path
 
 import psutil
 
-from autograder.catalogue import load_cases
 from autograder.course import Course, make_scratch_course, venv_on_path
+from autograder.devtools.catalogue import load_cases
+from autograder.devtools.simulate import answered_notebook, typical_submission, write_submission
 from autograder.grade import grade_course
-from autograder.jail import PIDS_CGROUP_ROOT
+from autograder.grading.jail import PIDS_CGROUP_ROOT
 from autograder.release import generate
-from autograder.simulate import answered_notebook, typical_submission, write_submission
 
 SEED = 7
 # Descriptors may move by a few (a log file, a warm kernel's sockets); memory by allocator noise.
@@ -121,7 +121,7 @@ def leftovers(scratch_marker):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.soak", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder.devtools.soak", description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the scratch course (printed at the end)")

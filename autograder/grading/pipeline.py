@@ -4,18 +4,15 @@ A worker process never writes to the course's gradebook. It reads the assignment
 from a read-only snapshot of it, runs nbgrader's own sanitising preprocessors and scoring rules,
 executes the notebook in the sandbox kernel inside a private working folder, renders the feedback
 with hidden tests redacted, and returns everything as a :class:`TaskResult`. The grading process
-records results one at a time (see ``autograder.record``), so any number of workers can run at once.
+records results one at a time (see ``autograder.grading.record``), so any number of workers can run at once.
 """
 
 import contextlib
 import functools
-import json
 import os
 import secrets
 import shutil
-import signal
 import sys
-import threading
 import time
 import traceback
 import warnings
@@ -24,11 +21,12 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.feedback import WITHHELD_NOTICE, error_output, render_feedback
-from autograder.jail import INBOX_INSIDE, Limits
-from autograder.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
+from autograder.feedback import WITHHELD_NOTICE, render_feedback
+from autograder.grading.executor import make_executor
+from autograder.grading.integrity import Flag, FlagKind, Status, cell_findings, read_report
+from autograder.grading.jail import INBOX_INSIDE, Limits
+from autograder.grading.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
 
-NOT_RUN = "NotRun"
 # Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
 RESOURCE_ERRORS = {"MemoryError": "it went over the memory limit", "CellTimeoutError": "it ran too long"}
 
@@ -51,7 +49,7 @@ class GradeTask:
 @dataclass
 class NotebookResult:
     name: str
-    status: str  # graded | missing | ungradable
+    status: Status
     grades: dict = field(default_factory=dict)  # grade_id -> [auto_score, max_score]
     comments: dict = field(default_factory=dict)  # grade_id -> auto comment or None
     autograded: str | None = None  # the executed notebook (JSON text), hidden tests included
@@ -72,9 +70,9 @@ class NotebookResult:
 class TaskResult:
     student: str
     assignment: str
-    status: str  # graded | missing | ungradable
+    status: Status
     notebooks: list = field(default_factory=list)
-    flags: list = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     tampered: bool = False
     seconds: float = 0.0
     timestamp: str | None = None
@@ -119,172 +117,6 @@ def _config():
     if "config" not in _STATE:
         raise RuntimeError("init_worker() must run in this process before grade()")
     return _STATE["config"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Execution
-
-
-
-
-def _make_executor(config, **kwargs):
-    """nbgrader's Execute preprocessor, taught three things it does not do by itself:
-    a time cap for the whole submission, surviving a dead kernel, and running the integrity probe."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbgrader.preprocessors import Execute
-
-    class GradingExecute(Execute):
-        def __init__(self, time_cap, nonce, inbox=None, **kw):
-            super().__init__(**kw)
-            self.inbox = inbox
-            self.started_cells = False
-            self.probes_sent = 0
-            self.time_cap = time_cap
-            self.nonce = nonce
-            self.dead = None
-            self.started = None
-            self.last_code_index = -1
-            self.watchdog = None
-            self.over_cap = False
-            self.capped = False
-
-        def remaining(self):
-            return self.time_cap - (time.monotonic() - self.started)
-
-        def _cell_timeout(self, cell):
-            return max(1, min(self.timeout, int(self.remaining()) + 1))
-
-        def _kill_kernel(self):
-            process = getattr(getattr(self.km, "provisioner", None), "process", None)
-            if process is not None:
-                with contextlib.suppress(OSError):
-                    os.kill(process.pid, signal.SIGKILL)
-
-        def _kill_after_cap(self):
-            # The last resort, should a kernel stop answering even the timeouts' interrupts.
-            deadline = self.started + self.time_cap + 10
-            while not self.done.wait(timeout=0.5):
-                if time.monotonic() > deadline:
-                    self.over_cap = True
-                    self._kill_kernel()
-                    return
-
-        def preprocess(self, nb, resources=None, km=None):
-            self.started = time.monotonic()
-            self.timeout_func = self._cell_timeout
-            self.last_code_index = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), default=-1)
-            self.done = threading.Event()
-            self.watchdog = threading.Thread(target=self._kill_after_cap, daemon=True)
-            self.watchdog.start()
-            try:
-                return super().preprocess(nb, resources, km)
-            finally:
-                self.done.set()
-
-        def preprocess_cell(self, cell, resources, index):
-            if cell.cell_type != "code":
-                return cell, resources
-            if not self.started_cells:
-                self.started_cells = True
-                if self.inbox:
-                    self._silent(f"__import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)")
-                self._silent("__import__('sys').audit('autograder.baseline')")
-            if self.dead:
-                cell.outputs = [error_output(NOT_RUN, f"not run: {self.dead}")]
-            elif self.remaining() <= 0:
-                self.capped = True
-                cell.outputs = [error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
-            else:
-                cell, resources = self._execute(cell, resources, index)
-            # A probe right after every test cell (and after the last cell): each verdict is checked while
-            # whatever produced it is still in place; silent, so no IPython cell event runs before it.
-            from nbgrader.utils import is_grade
-
-            if (index == self.last_code_index or is_grade(cell)) and not self.dead:
-                self._probe()
-            return cell, resources
-
-        def _execute(self, cell, resources, index):
-            try:
-                return super().preprocess_cell(cell, resources, index)
-            except CellTimeoutError:
-                # The cell ignored the interrupt that follows its timeout (signal handlers, C code):
-                # the kernel cannot run anything else, so it is stopped.
-                self._kill_kernel()
-                self.dead = (f"a cell kept running after its time limit of {self.timeout} s and did not stop when "
-                             "interrupted, so the kernel was stopped")
-                cell.outputs.append(error_output("KernelStopped", self.dead))
-            except DeadKernelError:
-                where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
-                if self.over_cap:
-                    self.dead = f"the notebook was stopped in {where} after its time limit of {self.time_cap} s"
-                else:
-                    self.dead = (f"the kernel died in {where} (the code crashed the interpreter, exited, or went over "
-                                 "the memory limit)")
-                cell.outputs.append(error_output("KernelDied", self.dead))
-            return cell, resources
-
-        def _silent(self, code):
-            """Run the grader's own code in the kernel: silent, so no history and no IPython cell events."""
-            try:
-                msg_id = self.kc.execute(code, silent=True, store_history=False)
-                reply = self.wait_for_reply(msg_id)  # bounded by the cell timeout
-            except Exception:  # a kernel that no longer answers: the missing probe line in the report says so
-                return False
-            return bool(reply) and reply.get("content", {}).get("status") == "ok"
-
-        def _probe(self):
-            if self._silent(f"__import__('sys').audit('autograder.probe', {self.nonce!r})"):
-                self.probes_sent += 1
-
-    return GradingExecute(config=config, **kwargs)
-
-
-def _read_report(path, nonce):
-    """(files read outside, probe records with this run's nonce) from the kernel's report."""
-    files, probes = [], []
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if record.get("event") == "file" and len(files) < 10:
-                files.append(record["path"])
-            elif record.get("event") == "probe" and record.get("nonce") == nonce:
-                probes.append(record)
-    return files, probes
-
-
-# ---------------------------------------------------------------------------------------------
-# Cell-level checks before nbgrader restores the locked cells
-
-
-def _cell_findings(nb, source_cells):
-    """What the student did to cells they should not touch (nbgrader repairs it; a person may want to know)."""
-    from nbgrader import utils
-
-    findings = []
-    seen = {}
-    for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            seen[grade_id] = seen.get(grade_id, 0) + 1
-    for name, source_cell in source_cells.items():
-        count = seen.get(name, 0)
-        kind = "test cell" if source_cell["grade"] else ("answer cell" if source_cell["solution"] else "locked cell")
-        if count == 0 and (source_cell["grade"] or source_cell["solution"]):
-            findings.append(f"{kind} {name} was deleted or lost its metadata" + (" (restored)" if source_cell["grade"] else ""))
-        elif count > 1:
-            findings.append(f"{kind} {name} appears {count} times (duplicated or split; graded once)")
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        name = meta.get("grade_id")
-        # The release's own checksum, not the source's: a released test cell lacks its hidden part.
-        if (name in source_cells and source_cells[name]["locked"] and not source_cells[name]["solution"]
-                and seen.get(name) == 1 and meta.get("checksum") and utils.compute_checksum(cell) != meta["checksum"]):
-            findings.append(f"locked cell {name} was edited (restored)")
-    return findings
 
 
 @functools.lru_cache(maxsize=64)
@@ -333,11 +165,11 @@ def _grade_notebook(task, notebook, flags):
     )
 
     config = _config()
-    result = NotebookResult(name=notebook, status="graded")
+    result = NotebookResult(name=notebook, status=Status.GRADED)
     path = Path(task.submission_dir) / f"{notebook}.ipynb"
     source_cells = _source_cells(task.db_url, notebook, task.assignment)
     if not path.is_file():
-        result.status = "missing"
+        result.status = Status.MISSING
         result.message = f"no {notebook}.ipynb in the submission"
         for name, cell in source_cells.items():
             if cell["grade"]:
@@ -345,10 +177,10 @@ def _grade_notebook(task, notebook, flags):
         return result, None
     nb, problem = _read_submitted(path)
     if nb is None:
-        result.status = "ungradable"
+        result.status = Status.UNGRADABLE
         result.message = f"{notebook}.ipynb: {problem}"
         return result, None
-    flags.extend(f"{notebook}: {finding}" for finding in _cell_findings(nb, source_cells))
+    flags.extend(Flag(FlagKind.CELLS, f"{notebook}: {finding}") for finding in cell_findings(nb, source_cells))
 
     resources = {"nbgrader": {"db_url": task.db_url, "assignment": task.assignment, "notebook": notebook,
                               "student": task.student}, "metadata": {}}
@@ -369,7 +201,7 @@ def _grade_notebook(task, notebook, flags):
     slot = kernels.take(task.course_root, task.scratch_root, limits)
     _copy_task_files(task, slot.inbox if slot.jailed else slot.workdir)
     resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
-    executor = _make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
+    executor = make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
                               kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
     executor.error_on_timeout = {
         "ename": "CellTimeoutError",
@@ -378,7 +210,7 @@ def _grade_notebook(task, notebook, flags):
     }
     try:
         nb, resources = executor.preprocess(nb, resources, km=slot.km)
-        files, probes = _read_report(slot.report, nonce)
+        files, probes = read_report(slot.report, nonce)
     finally:
         kernels.dispose(slot, executor.kc)
         # The next submission's kernel boots while this one's feedback is rendered and recorded.
@@ -402,19 +234,21 @@ def _grade_notebook(task, notebook, flags):
             if output.get("output_type") == "error" and output.get("ename") in RESOURCE_ERRORS:
                 where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
                 reason = output.get("evalue") or RESOURCE_ERRORS[output["ename"]]
-                flags.append(f"{notebook}: {where} stopped with {output['ename']}: {reason[:120]}")
+                flags.append(Flag(FlagKind.RESOURCE, f"{notebook}: {where} stopped with {output['ename']}: {reason[:120]}"))
     if executor.dead:
-        flags.append(f"{notebook}: {executor.dead}; the cells after it were not run")
+        flags.append(Flag(FlagKind.STOPPED, f"{notebook}: {executor.dead}; the cells after it were not run"))
     elif executor.capped:
-        flags.append(f"{notebook}: stopped at its time limit of {limits.time_cap} s; the cells after that were not run")
+        flags.append(Flag(FlagKind.STOPPED,
+                          f"{notebook}: stopped at its time limit of {limits.time_cap} s; the cells after that were not run"))
     if files:
-        flags.append(f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}")
+        flags.append(Flag(FlagKind.FILES, f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}"))
     findings = list(dict.fromkeys(f for probe in probes for f in probe["tampering"]))
     if (not probes or len(probes) < executor.probes_sent) and not executor.dead:
-        flags.append(f"{notebook}: tampering: the integrity check could not run (sys.audit or the kernel was interfered with)")
+        flags.append(Flag(FlagKind.TAMPERING, f"{notebook}: tampering: the integrity check could not run "
+                                              "(sys.audit or the kernel was interfered with)"))
         result.tampered = True
     elif findings:
-        flags.append(f"{notebook}: tampering: {'; '.join(findings[:20])}")
+        flags.append(Flag(FlagKind.TAMPERING, f"{notebook}: tampering: {'; '.join(findings[:20])}"))
         result.tampered = True
     result.autograded = nbformat.writes(nb)
     return result, nb
@@ -423,7 +257,7 @@ def _grade_notebook(task, notebook, flags):
 def grade(task):
     """Grade one submission; never raises (a failure becomes an ``ungradable`` result)."""
     started = time.monotonic()
-    result = TaskResult(student=task.student, assignment=task.assignment, status="graded")
+    result = TaskResult(student=task.student, assignment=task.assignment, status=Status.GRADED)
     timestamp_file = Path(task.submission_dir) / "timestamp.txt"
     if timestamp_file.is_file():
         result.timestamp = timestamp_file.read_text(encoding="utf-8").strip() or None
@@ -432,9 +266,10 @@ def grade(task):
             try:
                 nb_result, executed = _grade_notebook(task, notebook, result.flags)
             except Exception as error:  # one broken notebook must never stop the class's run
-                nb_result, executed = NotebookResult(name=notebook, status="ungradable"), None
+                nb_result, executed = NotebookResult(name=notebook, status=Status.UNGRADABLE), None
                 nb_result.message = f"{notebook}.ipynb could not be graded: {type(error).__name__}: {error}"
-                result.flags.append("grader error: " + traceback.format_exc(limit=3).strip().splitlines()[-1])
+                result.flags.append(Flag(FlagKind.GRADER,
+                                         "grader error: " + traceback.format_exc(limit=3).strip().splitlines()[-1]))
             result.tampered |= nb_result.tampered
             if executed is not None and task.feedback:
                 notice = WITHHELD_NOTICE if result.tampered else None
@@ -443,16 +278,18 @@ def grade(task):
                         executed, nb_result.grades, nb_result.comments, task.hidden_tests.get(notebook, {}),
                         task.student, task.assignment, notebook, notice)
                 except Exception as error:
-                    result.flags.append(f"{notebook}: feedback could not be rendered ({type(error).__name__}: {error})")
+                    result.flags.append(Flag(FlagKind.FEEDBACK,
+                                             f"{notebook}: feedback could not be rendered ({type(error).__name__}: {error})"))
             result.notebooks.append(nb_result)
         statuses = {nb.status for nb in result.notebooks}
-        if "ungradable" in statuses:
-            result.status = "ungradable"
-        elif statuses == {"missing"}:
-            result.status = "missing"
+        if Status.UNGRADABLE in statuses:
+            result.status = Status.UNGRADABLE
+        elif statuses == {Status.MISSING}:
+            result.status = Status.MISSING
         for nb in result.notebooks:
             if nb.message:
-                result.flags.append(nb.message)
+                kind = FlagKind.UNGRADABLE if nb.status == Status.UNGRADABLE else FlagKind.CELLS
+                result.flags.append(Flag(kind, nb.message))
     finally:
         result.seconds = round(time.monotonic() - started, 3)
     return result

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import nbgrader_meta
+from autograder.assignments import nbgrader_meta, read_source_notebook
 from autograder.release import validate
 
 
 def failing_tests(course, case):
     """(failed grade_ids, {grade_id: last error line}) of the source with ``case`` substituted."""
     (source,) = course.source_notebooks(case.assignment)
-    nb = nbformat.read(str(source), as_version=4)
+    nb = read_source_notebook(course, case.assignment, source.stem)
     replaced = False
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade_id") == case.function and nbgrader_meta(cell).get("solution"):

@@ -19,6 +19,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import venv_on_path
+from autograder.grading.integrity import Flag, FlagKind, Status
 
 RECORD_FILE = "autograder.json"
 # nbgrader 0.9 builds submissions in a way SQLAlchemy 2 warns about (cascading backrefs); the rows
@@ -109,7 +110,8 @@ def _write_files(course, result):
     autograded.mkdir(parents=True, exist_ok=True)
     summary = {
         "student": result.student, "assignment": result.assignment, "status": result.status,
-        "flags": result.flags, "tampered": result.tampered, "seconds": result.seconds,
+        "flags": [Flag.from_json(f).to_json() if not isinstance(f, Flag) else f.to_json() for f in result.flags],
+        "tampered": result.tampered, "seconds": result.seconds,
         "autograde_score": result.score, "max_score": result.max_score,
         "graded_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "notebooks": [{k: v for k, v in asdict(nb).items() if k not in {"autograded", "feedback_html"}}
@@ -128,8 +130,8 @@ def record(course, result):
         except MissingEntry:
             submission = gb.add_submission(result.assignment, result.student, timestamp=_timestamp(result.timestamp))
             had_grade = False
-        if result.status == "ungradable" and had_grade:
-            result.flags.append("this run could not grade the submission; the grade recorded earlier is kept")
+        if result.status == Status.UNGRADABLE and had_grade:
+            result.flags.append(Flag(FlagKind.KEPT, "this run could not grade the submission; the grade recorded earlier is kept"))
             _write_files(course, result)
             return
         if result.timestamp and _timestamp(result.timestamp):
@@ -140,10 +142,10 @@ def record(course, result):
                     grade = gb.find_grade(grade_id, nb.name, result.assignment, result.student)
                 except MissingEntry:
                     continue
-                grade.auto_score = 0.0 if nb.status == "ungradable" else score
+                grade.auto_score = 0.0 if nb.status == Status.UNGRADABLE else score
                 # A grader's manual score stays; a tampered, ungradable or unscored cell goes to a person.
                 grade.needs_manual_grade = (grade.manual_score is not None or grade.auto_score is None
-                                            or result.tampered or nb.status == "ungradable")
+                                            or result.tampered or nb.status == Status.UNGRADABLE)
             for grade_id, comment in nb.comments.items():
                 try:
                     gb.find_comment(grade_id, nb.name, result.assignment, result.student).auto_comment = comment
@@ -154,6 +156,11 @@ def record(course, result):
 
 
 def read_record(course, student, assignment):
+    """The record of a graded submission (its ``flags`` as :class:`Flag`), or None."""
     path = course.autograded_dir / student / assignment / RECORD_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["flags"] = [Flag.from_json(f) for f in record.get("flags", [])]
+    return record
 

@@ -9,12 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import nbgrader_meta
-
-
-def _solution_sources(course, assignment, notebook):
-    nb = nbformat.read(str(course.source_dir / assignment / f"{notebook}.ipynb"), as_version=4)
-    return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("solution")}
+from autograder.assignments import nbgrader_meta, solution_sources
 
 
 def release_notebook(course, assignment, notebook=None):
@@ -28,7 +23,7 @@ def answered_notebook(course, assignment, notebook=None, replacements=None, answ
     ``answer=False`` leaves the other answer cells as unanswered stubs."""
     notebook = notebook or assignment
     nb = release_notebook(course, assignment, notebook)
-    solutions = _solution_sources(course, assignment, notebook)
+    solutions = solution_sources(course, assignment, notebook)
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if not nbgrader_meta(cell).get("solution"):

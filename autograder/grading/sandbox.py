@@ -1,6 +1,6 @@
 """The kernel a submission is graded in: ipykernel with limits and a witness.
 
-Started by the grading worker as ``python -m autograder.sandbox -f {connection_file}``, with its
+Started by the grading worker as ``python -m autograder.grading.sandbox -f {connection_file}``, with its
 settings in the environment variable ``AUTOGRADER_SANDBOX`` (JSON, removed before any notebook
 code runs). Before the kernel serves its first request it:
 
@@ -315,7 +315,7 @@ class Witness:
 def main():
     settings = json.loads(os.environ.pop("AUTOGRADER_SANDBOX", "{}"))
     if not settings:
-        sys.exit("autograder.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
+        sys.exit("autograder.grading.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
     # The kernel's own log (start-up notices, "KeyboardInterrupt caught" after a stopped cell) goes
     # to a file beside the report, not into the instructor's terminal. Cell output is unaffected:
     # ipykernel captures it separately and sends it to the notebook.

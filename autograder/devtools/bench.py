@@ -8,7 +8,7 @@ every feedback page and the report). The scores of every test cell must agree. I
 times, notebooks per second, their ratio, and each tool's cost per notebook next to the floor: a
 plain kernel started and the notebook's code run, with no grading around it.
 
-    python -m autograder.bench [--students 60] [--workers N] [--keep]
+    python -m autograder.devtools.bench [--students 60] [--workers N] [--keep]
 """
 
 import argparse
@@ -25,13 +25,13 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from autograder.catalogue import load_cases
 from autograder.course import Course, make_scratch_course, venv_on_path
+from autograder.devtools.catalogue import load_cases
+from autograder.devtools.simulate import answered_notebook, typical_submission, write_submission
 from autograder.grade import grade_course
-from autograder.record import register_assignments
+from autograder.grading.record import register_assignments
 from autograder.release import generate
 from autograder.report import write_report
-from autograder.simulate import answered_notebook, typical_submission, write_submission
 
 SEED = 2026
 
@@ -88,7 +88,7 @@ def floor_per_notebook(course, assignments, repeats=2):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder.devtools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true", help="keep the two scratch courses (printed at the end)")

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from autograder.assignments import read_assignment_spec
 from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, release_notebook, write_submission
 from autograder.grade import grade_course
+from autograder.grading.integrity import FlagKind
 from autograder.report import collect_rows
-from autograder.simulate import answered_notebook, release_notebook, write_submission
 
 
 def student_id(case):
@@ -50,11 +51,11 @@ def judge(case, row, test_scores):
         if row.score == row.max_score and not row.flags:
             return True, "full marks"
         return False, f"a correct answer lost points on {lost or 'nothing'} (flags: {row.flags})"
-    withheld = any("score withheld" in f for f in row.flags)
+    withheld = any(f.kind == FlagKind.WITHHELD for f in row.flags)
     if row.score >= row.max_score:
         return False, f"a wrong answer got full marks (flags: {row.flags})"
     if case.expect == "tampered":
-        if not any("tampering" in f or "outside its folder" in f for f in row.flags):
+        if not any(f.kind in (FlagKind.TAMPERING, FlagKind.FILES) for f in row.flags):
             return False, "tampering was not flagged"
         if withheld:  # the tampering fooled the tests in the kernel; the grader held the score back
             return True, "flagged, score withheld for review"

@@ -1,4 +1,4 @@
-"""Sandbox kernels for grading: started jailed (see ``autograder.jail``), handed out warm, killed after use."""
+"""Sandbox kernels for grading: started jailed (see ``autograder.grading.jail``), handed out warm, killed after use."""
 
 import atexit
 import contextlib
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from autograder import jail
+from autograder.grading import jail
 
 SANDBOX_KERNEL = "autograder-sandbox"
 KERNEL_START_TIMEOUT = 10

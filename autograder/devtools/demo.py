@@ -17,13 +17,13 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import nbgrader_meta
-from autograder.catalogue import load_cases
 from autograder.collect import collect
 from autograder.course import make_scratch_course
+from autograder.devtools.catalogue import load_cases
+from autograder.devtools.simulate import answered_notebook, release_notebook, typical_submission
 from autograder.grade import grade_course
 from autograder.release import generate
 from autograder.report import write_report
-from autograder.simulate import answered_notebook, release_notebook, typical_submission
 
 SEED = 42
 CLASS_SIZE = 30
