@@ -114,7 +114,9 @@ def leftovers(scratch_marker):
     processes = []
     for process in psutil.process_iter(["name", "cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        if process.info["name"] == "bwrap" or "autograder/sandbox.py" in cmdline or scratch_marker in cmdline:
+        # This run's jails name its scratch folder (the course data they bind); their kernels run the
+        # launcher at its path inside the jail.
+        if scratch_marker in cmdline or "/opt/autograder/sandbox.py" in cmdline:
             processes.append(f"{process.pid} {cmdline[:120]}")
     cgroups = [p.name for p in PIDS_CGROUP_ROOT.glob("autograder-*")] if PIDS_CGROUP_ROOT.is_dir() else []
     return processes, cgroups

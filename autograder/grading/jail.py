@@ -16,6 +16,7 @@ host allows one, else by ``RLIMIT_NPROC`` (which the kernel does not enforce for
 """
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -103,18 +104,28 @@ def _python_binds():
     for root in sorted(roots):
         if not root.startswith("/usr/") and root != "/usr":
             binds += ["--ro-bind", root, root]
-    import nnhelpers
-
-    package = os.path.dirname(os.path.realpath(nnhelpers.__file__))
+    package = kernel_nnhelpers()
     return binds + ["--ro-bind", package, package]
+
+
+@functools.cache
+def kernel_nnhelpers():
+    """The folder of the nnhelpers the kernel will import: the interpreter's own (``python -I``, as the
+    kernel is started), which is not always the one this process imported (PYTHONPATH)."""
+    import subprocess
+
+    found = subprocess.run([sys.executable, "-I", "-c", "import nnhelpers, os; print(os.path.dirname(os.path.realpath("
+                            "nnhelpers.__file__)))"], capture_output=True, text=True, timeout=60)
+    if found.returncode != 0:
+        raise JailUnavailable(f"the Python environment has no nnhelpers package ({found.stderr.strip()[-200:]}); "
+                              "install it (make .venv/.installed)")
+    return found.stdout.strip()
 
 
 def readable_inside():
     """The folders a notebook legitimately opens files in, inside the jail."""
-    import nnhelpers
-
     roots = [WORKDIR_INSIDE, CONN_DIR_INSIDE, "/tmp/cache", "/tmp/home", "/tmp/scratch", "/usr", "/proc", "/dev", "/sys", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/run",
-             "/opt/autograder", DATA_INSIDE, os.path.dirname(os.path.realpath(nnhelpers.__file__))]
+             "/opt/autograder", DATA_INSIDE, kernel_nnhelpers()]
     return roots + sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)})
 
 
@@ -149,7 +160,7 @@ class PidsCgroup:
 
 def jail_command(command, connection_file, inbox, course_root, limits, settings, cgroup_procs=None):
     """The argv that runs ``command`` (already written for the inside paths) in a fresh jail."""
-    args = [bwrap_path(), *_system_binds(), *_python_binds()]
+    args = [bwrap_path(), "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp", *_system_binds(), *_python_binds()]
     data = Path(course_root) / "data"
     if data.is_dir():
         args += ["--ro-bind", str(data), DATA_INSIDE]
@@ -158,7 +169,6 @@ def jail_command(command, connection_file, inbox, course_root, limits, settings,
         "--ro-bind", str(connection_file), CONNECTION_INSIDE,
         "--ro-bind", str(inbox), INBOX_INSIDE,
         "--proc", "/proc", "--dev", "/dev",
-        "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
         "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--dir", "/tmp/scratch", "--chdir", WORKDIR_INSIDE,
         "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
