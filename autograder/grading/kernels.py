@@ -223,7 +223,7 @@ class KernelPool:
             run_sync(slot.km.cleanup_resources)()
         # The kernel manager made its own ZMQ context; cleanup_resources destroys it only when the
         # kernel got as far as starting. A context left open keeps an I/O thread and file descriptors.
-        context = getattr(slot.km, "_context", None) or slot.km.__dict__.get("_trait_values", {}).get("context")
+        context = slot.km._trait_values.get("context")  # only if it was ever made (reading the trait would make one)
         if context is not None and not context.closed:
             with contextlib.suppress(Exception):
                 context.destroy(linger=0)
