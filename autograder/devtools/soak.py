@@ -93,7 +93,7 @@ class Sampler:
                       + ", ".join(f"{fds}/{rss >> 20}" for _t, fds, rss in latest.values()), flush=True)
             for child in me.children():
                 try:
-                    if "python" not in child.name():
+                    if "python" not in child.name() or "resource_tracker" in " ".join(child.cmdline()):
                         continue
                     sample = (time.monotonic() - started, child.num_fds(), child.memory_info().rss)
                 except psutil.Error:
@@ -110,16 +110,20 @@ class Sampler:
 
 
 def leftovers(scratch_marker):
-    """Processes and cgroups the run left behind."""
+    """Processes and cgroups this run left behind (other graders may be running on the machine)."""
     processes = []
-    for process in psutil.process_iter(["name", "cmdline"]):
+    for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        # This run's jails name its scratch folder (the course data they bind); their kernels run the
-        # launcher at its path inside the jail.
-        if scratch_marker in cmdline or "/opt/autograder/sandbox.py" in cmdline:
+        # This run's jails name its scratch folder (the course data they bind); a kernel dies with its jail,
+        # and a descendant of this process that outlived grading would be a worker or a kernel left over.
+        if scratch_marker in cmdline:
             processes.append(f"{process.pid} {cmdline[:120]}")
-    cgroups = [p.name for p in PIDS_CGROUP_ROOT.glob("autograder-*")] if PIDS_CGROUP_ROOT.is_dir() else []
-    return processes, cgroups
+    processes += [f"{child.pid} {' '.join(child.cmdline())[:120]}" for child in psutil.Process().children(recursive=True)
+                  if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+                  and "resource_tracker" not in " ".join(child.cmdline())]  # multiprocessing's, lives as long as we do
+    mine = f"autograder-{os.getpid()}-*"
+    cgroups = [p.name for p in PIDS_CGROUP_ROOT.glob(mine)] if PIDS_CGROUP_ROOT.is_dir() else []
+    return sorted(set(processes)), cgroups
 
 
 def main(argv=None):

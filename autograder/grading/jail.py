@@ -136,7 +136,8 @@ class PidsCgroup:
         self.path = None
         if not os.access(PIDS_CGROUP_ROOT, os.W_OK):
             return
-        path = PIDS_CGROUP_ROOT / f"autograder-{uuid.uuid4().hex[:12]}"
+        # Named after the grading run (the workers' parent), so a run can tell its own from another's.
+        path = PIDS_CGROUP_ROOT / f"autograder-{os.getppid()}-{uuid.uuid4().hex[:12]}"
         try:
             path.mkdir()
             (path / "pids.max").write_text(str(limit))
