@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export NNHELPERS_PROGRESS := off
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help demo test lab release lessons data index bench lint lock clean
+.PHONY: help demo test lab release lessons data index bench lint lock clean hub-up hub-down test-hub
 
 help:
 	@echo "make demo     release every assignment, grade a simulated class, print where the report is"
@@ -25,6 +25,8 @@ help:
 	@echo "make index    regenerate the course map notebooks/index.ipynb"
 	@echo "make bench    time plain nbgrader autograde against the course's parallel grader"
 	@echo "make lock     re-resolve requirements.lock and environment.yml from pyproject.toml"
+	@echo "make hub-up   (Linux, root) the course on a local JupyterHub at 127.0.0.1:HUB_PORT; make hub-down removes it"
+	@echo "make test-hub (Linux, root) browser end-to-end tests of the course through the hub"
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +71,15 @@ lock: $(INSTALLED)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra hub --universal --python-version 3.11 \
 		--fork-strategy fewest --generate-hashes --quiet -o requirements.lock
 	$(BIN)/python scripts/environment_yml.py
+
+hub-up: $(INSTALLED)
+	@$(BIN)/python hub/hubctl.py up
+
+hub-down:
+	@python3 hub/hubctl.py down
+
+test-hub: $(INSTALLED)
+	$(BIN)/python -m pytest -p no:cacheprovider hub/tests
 
 clean:
 	rm -rf $(VENV) demo-course bench-course .pytest_cache .ruff_cache .hypothesis

@@ -19,6 +19,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import venv_on_path
+from autograder.feedback import copy_submission_stamps
 
 RECORD_FILE = "autograder.json"
 # nbgrader 0.9 builds submissions in a way SQLAlchemy 2 warns about (cascading backrefs); the rows
@@ -106,6 +107,7 @@ def _write_files(course, result):
         if nb.feedback_html is not None:
             feedback.mkdir(parents=True, exist_ok=True)
             (feedback / f"{nb.name}.html").write_text(nb.feedback_html, encoding="utf-8")
+    copy_submission_stamps(course, result.student, result.assignment)
     autograded.mkdir(parents=True, exist_ok=True)
     summary = {
         "student": result.student, "assignment": result.assignment, "status": result.status,
