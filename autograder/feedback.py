@@ -79,6 +79,7 @@ def redact_hidden_tests(nb, hidden):
 def _exporter():
     """nbgrader's feedback template, compiled once per process."""
     import nbgrader
+    from jinja2 import FileSystemLoader
     from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from traitlets.config import Config
@@ -87,8 +88,9 @@ def _exporter():
     config = Config()
     config.HTMLExporter.template_name = "feedback"
     config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
-    config.HTMLExporter.extra_template_paths = [str(TEMPLATES), str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = HTMLExporter(config=config)
+    config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    # Tried before nbconvert's own folders, so that our mathjax.html.j2 shadows theirs.
+    exporter = HTMLExporter(config=config, extra_loaders=[FileSystemLoader(str(TEMPLATES))])
     exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
     return exporter
 

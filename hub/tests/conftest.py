@@ -118,3 +118,18 @@ def browser(hub):
             yield launched
         finally:
             launched.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, a screenshot of every open page, to see what the browser showed."""
+    outcome = yield
+    report = outcome.get_result()
+    browser = item.funcargs.get("browser")
+    if report.when == "call" and report.failed and browser is not None:
+        for i, context in enumerate(browser.contexts):
+            for j, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=str(ARTIFACTS / f"failed_{item.name}_{i}_{j}.png"))
+                except Exception:  # a closed page has nothing to show
+                    continue
