@@ -74,19 +74,41 @@ def wait_kernel_idle(page):
     page.wait_for_function(
         "() => { const t = document.querySelector('.jp-Notebook-ExecutionIndicator');"
         " return t && t.getAttribute('data-status') === 'idle'; }", timeout=TIMEOUT_MS, polling=500)
+    page.wait_for_timeout(1000)  # the kernel dialog, when JupyterLab shows one, comes within a moment
+    accept_kernel_dialog(page)
+
+
+def accept_kernel_dialog(page):
+    """JupyterLab sometimes asks which kernel to start for a notebook whose session it is still setting
+    up; the notebook's own (Python 3) is preselected."""
+    dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    if dialog.count():
+        dialog.locator("button.jp-mod-accept").click()
+        dialog.wait_for(state="detached")
 
 
 def menu(page, top, command):
+    accept_kernel_dialog(page)
     page.click(f".lm-MenuBar-itemLabel:text-is('{top}')")
     page.click(f"li[data-command='{command}']")
 
 
+def execution_counts(page):
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]"
+        ".map(e => e.textContent.trim())")
+
+
 def run_all(page):
+    """Clear every output (stored lessons have outputs and counts), run all cells, wait until every code
+    cell has run: in a fresh kernel, the counts are then exactly [1], [2], ... in order."""
+    menu(page, "Edit", "editmenu:clear-all")
     menu(page, "Run", "runmenu:run-all")
-    # Every code cell has an execution count: nothing is queued or running any more.
     page.wait_for_function(
         "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];"
         " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }", timeout=TIMEOUT_MS, polling=500)
+    counts = execution_counts(page)
+    assert counts == [f"[{i}]:" for i in range(1, len(counts) + 1)], f"not every cell ran once, in order: {counts}"
 
 
 def error_outputs(page):
@@ -270,8 +292,15 @@ def test_students_read_their_feedback(browser, hub, steps, student, expected):
     if student == "student1":
         assert "test_accuracy_hidden" in source
         assert "Hidden test (2 points)" in text and "(hidden test: its code is not shown)" in text
-        failed = page.locator("#test_accuracy_hidden").locator("xpath=..")
-        assert "Score: 0.0 / 2.0" in failed.inner_text() or "0.0 / 2.0" in text
+        # The test's cell (its panel and, below it, its output).
+        failed = page.locator("code:text-is('test_accuracy_hidden')").locator(
+            "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cell ')][1]")
+        shown = failed.inner_text()
+        # Its name, its score, the visible comment saying what it checks, and the check's message (the hint).
+        assert "Score: 0.0 / 2.0" in shown and "Hidden test (2 points)" in shown, shown
+        assert "CheckFailure: accuracy" in shown and "Hint:" in shown, f"the failed hidden test shows no hint:\n{shown}"
+        failed.scroll_into_view_if_needed()
+        steps.shot(page, "student1_failed_hidden_test")
 
 
 def _hidden_test_code():
