@@ -202,16 +202,23 @@ def configure(layout, conf):
 
 # ---- accounts and the course ------------------------------------------------------------------------------
 
-def make_account(name, password, manifest):
+def account_exists(name):
     try:
         pwd.getpwnam(name)
-        exists = True
+        return True
     except KeyError:
-        exists = False
-    if exists and name not in manifest["users"]:
+        return False
+
+
+def refuse_foreign_account(name, manifest):
+    if account_exists(name) and name not in manifest["users"]:
         raise HubError(f"An account named {name!r} already exists and was not made by hub-up; it is left alone. "
                        "Choose other names with HUB_STUDENTS / HUB_INSTRUCTOR, or remove that account yourself.")
-    if not exists:
+
+
+def make_account(name, password, manifest):
+    refuse_foreign_account(name, manifest)
+    if not account_exists(name):
         run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", name])
         manifest["users"].append(name)
     home = Path(pwd.getpwnam(name).pw_dir)
@@ -314,6 +321,8 @@ def up():
     if hub_pid(layout):
         print(f"The hub is already running at http://127.0.0.1:{manifest.get('port', conf['port'])}/ (make hub-down stops it).")
         return 0
+    for name in [conf["instructor"], *conf["students"]]:
+        refuse_foreign_account(name, manifest)
     layout.state.mkdir(parents=True, exist_ok=True)
     if not manifest.get("prefix"):
         manifest["prefix"] = str(layout.prefix)
