@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export NNHELPERS_PROGRESS := off
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help demo test soak lab release lessons data index bench lint lock clean
+.PHONY: help demo test soak lab release lessons data index bench lint lock clean hub-up hub-down test-hub
 
 help:
 	@echo "make demo     release every assignment, grade a simulated class, print where the report is"
@@ -26,6 +26,8 @@ help:
 	@echo "make bench    time plain nbgrader autograde against the course's parallel grader"
 	@echo "make soak     grade 1,000 submissions on 2 workers; check descriptors, memory, leftover processes"
 	@echo "make lock     re-resolve requirements.lock and environment.yml from pyproject.toml"
+	@echo "make hub-up   (Linux, root) the course on a local JupyterHub at 127.0.0.1:HUB_PORT; make hub-down removes it"
+	@echo "make test-hub (Linux, root) browser end-to-end tests of the course through the hub"
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@# The grader runs every submission in a bubblewrap jail (Debian package bubblewrap).
@@ -48,6 +50,8 @@ test: $(INSTALLED)
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
 	$(BIN)/python -m autograder selftest --workers $(WORKERS)
+	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory test-hub; \
+	else echo "hub end-to-end tests NOT run: they need Linux and root (they make Unix accounts); run 'make test-hub' on such a machine"; fi
 
 soak: $(INSTALLED)
 	$(BIN)/python -m autograder.devtools.soak --submissions 1000 --workers 2
@@ -74,9 +78,19 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 lock: $(INSTALLED)
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra hub --universal --python-version 3.11 \
 		--fork-strategy fewest --generate-hashes --quiet -o requirements.lock
 	$(BIN)/python scripts/environment_yml.py
+
+hub-up: $(INSTALLED)
+	@$(BIN)/python hub/hubctl.py up
+
+hub-down:
+	@python3 hub/hubctl.py down
+
+# One hub for the whole scenario; screenshots and step times in hub/artifacts/.
+test-hub: $(INSTALLED)
+	$(BIN)/python -m pytest -p no:cacheprovider -s hub/tests
 
 clean:
 	rm -rf $(VENV) demo-course bench-course .pytest_cache .ruff_cache .hypothesis

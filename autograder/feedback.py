@@ -3,15 +3,56 @@
 Workers render a page right after grading a notebook. ``regenerate`` renders them again from the
 autograded notebooks and the gradebook, so that scores and comments a grader changed in formgrader
 reach the students. (nbgrader's own ``generate_feedback`` would show the hidden tests' code.)
+
+Mathematics is turned into MathML here, on the instructor's machine (latex2mathml, pinned in the lock):
+browsers draw MathML themselves, so a page shows its formulas offline and loads no script. nbgrader's
+template would load MathJax from a CDN; ``feedback_templates/mathjax.html.j2`` shadows that macro.
 """
 
 import copy
 import functools
+import re
+import shutil
+from html import escape
 from pathlib import Path
 
 import nbformat
 
 WITHHELD_NOTICE = "Your score is held for review by your instructor."
+TEMPLATES = Path(__file__).resolve().parent / "feedback_templates"
+# What nbgrader's release_feedback reads beside each page to name it for the student's own submission.
+SUBMISSION_STAMPS = ("timestamp.txt", "submission_secret.txt")
+# $$display$$ first, then $inline$ (not across lines); a backslash-escaped dollar is a dollar.
+MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$|(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$", re.DOTALL)
+
+
+def _mathml(match):
+    display, inline = match.groups()
+    latex = display if display is not None else inline
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(latex.strip(), display="block" if display is not None else "inline")
+    except Exception:  # a formula the converter cannot read stays readable as its LaTeX source
+        return f"<code>{escape(match.group(0))}</code>"
+
+
+def render_math(markdown):
+    """Markdown with every $...$ and $$...$$ formula replaced by MathML, on one line each."""
+    return MATH.sub(lambda m: _mathml(m).replace("\n", ""), markdown)
+
+
+def copy_submission_stamps(course, student, assignment):
+    """Put the submission's timestamp and secret beside its feedback pages, as nbgrader's own
+    generate_feedback does: `nbgrader release_feedback` (or formgrader's button) needs them to hand
+    each page to the student's Assignments tab."""
+    submitted = course.submitted_dir / student / assignment
+    feedback = course.feedback_dir / student / assignment
+    if not feedback.is_dir():
+        return
+    for name in SUBMISSION_STAMPS:
+        if (submitted / name).is_file():
+            shutil.copy2(submitted / name, feedback / name)
 
 
 def error_output(ename, evalue):
@@ -38,6 +79,7 @@ def redact_hidden_tests(nb, hidden):
 def _exporter():
     """nbgrader's feedback template, compiled once per process."""
     import nbgrader
+    from jinja2 import FileSystemLoader
     from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from traitlets.config import Config
@@ -47,7 +89,8 @@ def _exporter():
     config.HTMLExporter.template_name = "feedback"
     config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
     config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = HTMLExporter(config=config)
+    # Tried before nbconvert's own folders, so that our mathjax.html.j2 shadows theirs.
+    exporter = HTMLExporter(config=config, extra_loaders=[FileSystemLoader(str(TEMPLATES))])
     exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
     return exporter
 
@@ -64,6 +107,9 @@ def render_feedback(nb, grades, comments, hidden, student, assignment, notebook,
             meta["score"], meta["points"] = grades[meta["grade_id"]]
         if meta.get("solution"):
             meta["comment"] = comments.get(meta.get("grade_id"))
+    for cell in page.cells:
+        if cell.cell_type == "markdown":
+            cell.source = render_math(cell.source)
     if notice:
         page.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{notice}**"))
     score = sum(s for s, _ in grades.values() if s is not None)
@@ -113,4 +159,5 @@ def regenerate(course, assignments=None, students=None, only_reviewed=False):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(html, encoding="utf-8")
                     written.append(target)
+                copy_submission_stamps(course, student, assignment)
     return written

@@ -11,7 +11,8 @@ from packaging.requirements import Requirement
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCK = (ROOT / "requirements.lock").read_text(encoding="utf-8")
 VERSIONS = locked_versions(LOCK)
-DIRECT = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["test"]
+EXTRAS = PYPROJECT["project"]["optional-dependencies"]
+DIRECT = PYPROJECT["project"]["dependencies"] + EXTRAS["test"] + EXTRAS["hub"]
 
 
 @pytest.mark.parametrize("requirement", DIRECT)

@@ -19,6 +19,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import venv_on_path
+from autograder.feedback import copy_submission_stamps
 from autograder.grading.integrity import Flag, FlagKind, Status
 
 RECORD_FILE = "autograder.json"
@@ -107,6 +108,7 @@ def _write_files(course, result):
         if nb.feedback_html is not None:
             feedback.mkdir(parents=True, exist_ok=True)
             (feedback / f"{nb.name}.html").write_text(nb.feedback_html, encoding="utf-8")
+    copy_submission_stamps(course, result.student, result.assignment)
     autograded.mkdir(parents=True, exist_ok=True)
     summary = {
         "student": result.student, "assignment": result.assignment, "status": result.status,
