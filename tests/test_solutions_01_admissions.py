@@ -110,3 +110,8 @@ def test_the_offices_line_on_the_admissions_dataset():
     frame = datasets.load_admissions()
     X, y = frame[["test", "grades"]].to_numpy(), frame["accepted"].to_numpy()
     assert sol.accuracy(y, sol.predict(X, W_OFFICE, B_OFFICE)) == pytest.approx(0.91)
+
+
+def test_accuracy_is_the_exact_fraction_not_a_rounded_one():
+    assert sol.accuracy([1, 0, 1], [1, 0, 0]) == 2 / 3
+    assert sol.accuracy([0, 1, 1, 0, 1, 0, 0], [0, 1, 0, 0, 1, 1, 0]) == 5 / 7

@@ -254,3 +254,16 @@ def test_train_perceptron_from_the_lessons_random_start_converges():
     history = sol.train_perceptron(X, y, W0, b0, 0.01, 25)
     errors = [int(np.sum(sol.step(X @ W + b) != y)) for W, b in history]
     assert errors[0] > 50 and errors[-1] == 0
+
+
+def test_train_perceptron_keeps_num_epochs_independent_snapshots_after_converging():
+    # Epoch 1 separates the two points; the remaining epochs change nothing but still give their own pair.
+    history = sol.train_perceptron(np.array([[2.0, 1.0], [-1.0, -2.0]]), np.array([1, 0]), np.zeros(2), 0.0,
+                                   learn_rate=1.0, num_epochs=4)
+    assert len(history) == 4
+    for W, b in history:
+        close(W, [1.0, 2.0])
+        close(b, -1.0)
+    history[-1][0][...] = 99.0
+    for W, _ in history[:-1]:
+        close(W, [1.0, 2.0])

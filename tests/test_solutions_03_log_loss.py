@@ -148,3 +148,9 @@ def test_log_loss_natural_log_and_argument_order():
     with np.errstate(divide="ignore", invalid="ignore"):
         swapped = sol.log_loss([0.8, 0.25], [1, 0])  # (p, y) instead of (y, p): ln(0) appears
     assert not np.isfinite(swapped)
+
+
+def test_log_loss_uses_probabilities_far_below_1e_7_as_they_are():
+    # p in (0, 1) includes tiny probabilities: no clipping. -ln(1e-10) and -ln(1e-100) by hand; ln(1 - 1e-300) = 0.
+    got = sol.log_loss([1, 1, 0], [1e-10, 1e-100, 1e-300])
+    assert got == pytest.approx((10 + 100) * np.log(10) / 3, rel=1e-12)

@@ -173,3 +173,15 @@ def test_multiclass_with_two_classes_is_the_two_class_cross_entropy(case):
     P = np.column_stack([1 - p, p])
     # The same terms summed in a different order.
     assert sol.multiclass_cross_entropy(Y, P) == pytest.approx(sol.cross_entropy(y, p), rel=1e-12)
+
+
+def test_cross_entropy_uses_probabilities_far_below_1e_7_as_they_are():
+    assert sol.cross_entropy([1, 0, 1], [1e-10, 1e-300, 0.5]) == pytest.approx(10 * math.log(10) + math.log(2), rel=1e-12)
+
+
+def test_multiclass_cross_entropy_takes_float_and_integer_one_hot_rows_alike():
+    Y = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1]])
+    P = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1], [0.25, 0.25, 0.5]])
+    expected = -(math.log(0.5) + math.log(0.6) + math.log(0.5))
+    assert sol.multiclass_cross_entropy(Y, P) == pytest.approx(expected, rel=1e-12)
+    assert sol.multiclass_cross_entropy(Y.astype(float), P) == pytest.approx(expected, rel=1e-12)

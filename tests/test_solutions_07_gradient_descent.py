@@ -208,3 +208,20 @@ def test_separable_data_has_no_minimum():
     X, y = frame[["x1", "x2"]].to_numpy(), frame["y"].to_numpy()
     errors = [mean_log_loss(X, y, c * np.array([0.75, 1.0]), -c) for c in (1, 10, 100, 1000)]
     assert all(later < earlier for earlier, later in zip(errors, errors[1:], strict=False)) and errors[-1] < 1e-10
+
+
+def test_gradient_descent_step_takes_integer_weights_and_bias():
+    X, y = [[1, 2], [2, 0], [0, 1]], [1, 0, 1]
+    W_int, b_int = sol.gradient_descent_step(X, y, [1, -1], 0, 0.25)
+    W_float, b_float = sol.gradient_descent_step(np.array(X, dtype=float), np.array(y), np.array([1.0, -1.0]), 0.0, 0.25)
+    np.testing.assert_allclose(W_int, W_float, rtol=1e-12)
+    assert b_int == pytest.approx(b_float, rel=1e-12)
+
+
+def test_training_from_the_minimum_still_records_every_epoch():
+    # Each point carries both labels, so W = 0, b = 0 minimises the loss: the gradient is 0 and nothing moves.
+    X = np.array([[1.0, 2.0], [1.0, 2.0], [-3.0, 0.5], [-3.0, 0.5]])
+    W, b, losses = sol.train_logistic_regression(X, np.array([1, 0, 1, 0]), learn_rate=0.5, epochs=4)
+    np.testing.assert_allclose(losses, np.full(4, np.log(2.0)), rtol=1e-12)
+    np.testing.assert_allclose(W, [0.0, 0.0], atol=1e-15)
+    assert b == pytest.approx(0.0, abs=1e-15)

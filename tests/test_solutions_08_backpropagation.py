@@ -230,3 +230,21 @@ def test_training_on_nonlinear_data_reaches_the_lessons_accuracy():
     output, _ = sol.feedforward(X, trained)
     assert np.mean((output >= 0.5) == y) == 1.0
     assert losses[-1] < 0.05 < 0.4 < losses[0]  # the best line's error is 0.42
+
+
+def test_train_network_takes_integer_parameters():
+    integer = {"W1": np.array([[1, -1], [0, 2]]), "b1": np.array([0, 1]), "W2": np.array([1, -1]), "b2": 0}
+    as_float = {key: np.array(value, dtype=float) for key, value in integer.items()}
+    X, y = [[1, 2], [0, -1], [3, 0]], [1, 0, 0]
+    got, got_losses = sol.train_network(X, y, integer, learn_rate=0.5, epochs=2)
+    expected, expected_losses = sol.train_network(X, y, as_float, learn_rate=0.5, epochs=2)
+    assert_same_params(got, expected)
+    close(got_losses, expected_losses)
+
+
+def test_train_network_records_every_epoch_where_the_gradient_is_zero():
+    zero = {"W1": np.zeros((2, 3)), "b1": np.zeros(3), "W2": np.zeros(3), "b2": 0.0}
+    X = np.array([[1.0, 2.0], [1.0, 2.0], [0.0, -1.0], [0.0, -1.0]])
+    new_params, losses = sol.train_network(X, np.array([1, 0, 1, 0]), zero, learn_rate=1.0, epochs=3)
+    close(losses, np.full(3, math.log(2.0)))
+    assert_same_params(new_params, zero)

@@ -273,3 +273,16 @@ def test_the_network_is_close_to_logistic_regression_on_the_lesson_split():
     lr_loss = sklearn_log_loss(y_all[test], logistic.predict_proba(X_all[test])[:, 1])
     assert abs(net_loss - lr_loss) < 0.05
     assert abs(sol.evaluate(X_all[test], y_all[test], model) - logistic.score(X_all[test], y_all[test])) <= 0.1
+
+
+def test_prepare_data_returns_numpy_arrays_whatever_the_index():
+    table = pd.DataFrame({"admit": [0, 1], "gre": [300, 780], "gpa": [2.4, 3.9], "rank": [4, 1]}, index=[17, 3])
+    X, y = sol.prepare_data(table)
+    assert isinstance(X, np.ndarray) and isinstance(y, np.ndarray)
+
+
+def test_split_data_without_rng_draws_a_new_split_each_call():
+    X, y = np.arange(100.0).reshape(-1, 1), np.arange(100)
+    first, second = sol.split_data(X, y, 0.5), sol.split_data(X, y, 0.5)
+    # Two fresh generators agree on 50 of 100 rows with probability 1 / C(100, 50) < 1e-28.
+    assert set(first[3].tolist()) != set(second[3].tolist())
