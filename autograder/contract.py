@@ -48,4 +48,10 @@ CONTRACT = {
         "split_data": "(X, y, test_fraction=0.1, rng=None)",
         "evaluate": "(X, y, params)",
     },
+    "10_multiclass": {
+        "log_softmax": "(Z)",
+        "softmax_cross_entropy": "(Y, Z)",
+        "softmax_regression_gradient": "(X, Y, W, b)",
+        "train_softmax_regression": "(X, Y, learn_rate=0.1, epochs=1000)",
+    },
 }

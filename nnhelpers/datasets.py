@@ -8,6 +8,9 @@ In a notebook, use the loaders: ``load_admissions()``, ``load_perceptron()``,
 first place that has it (``$NNHELPERS_DATA_DIR``, the working folder and its parents, the
 repository this package was installed from) and otherwise rebuild the same table in memory,
 so a student's copy of an assignment on the hub, far from ``data/``, loads identical data.
+
+``load_iris()`` (lesson 10) is the exception: real measurements that scikit-learn ships inside
+its package, read from there and never written to ``data/``.
 """
 
 import argparse
@@ -190,6 +193,28 @@ def load_nonlinear():
 def load_student_admissions():
     """400 graduate applicants: columns admit (0/1), gre, gpa and rank (1-4)."""
     return load("student_admissions")
+
+
+# --- Real measurements shipped with scikit-learn ------------------------------------------
+
+IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
+IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+
+
+def load_iris():
+    """The iris flowers (lesson 10): 150 rows, 50 per species, not generated but measured.
+
+    Columns ``sepal_length``, ``sepal_width``, ``petal_length``, ``petal_width`` (centimetres)
+    and ``species`` (integers 0, 1, 2: the names are ``IRIS_SPECIES``). The table is the copy
+    that scikit-learn ships inside its package (``sklearn.datasets.load_iris``): nothing is
+    downloaded, and it is the same on every machine with the same scikit-learn.
+    """
+    from sklearn.datasets import load_iris as load_iris_from_scikit_learn
+
+    bunch = load_iris_from_scikit_learn()
+    frame = pd.DataFrame(np.asarray(bunch.data, dtype=float), columns=list(IRIS_FEATURES))
+    frame["species"] = np.asarray(bunch.target, dtype=np.int64)
+    return frame
 
 
 # --- The data card's statistics block ------------------------------------------------------

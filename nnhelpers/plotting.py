@@ -200,3 +200,94 @@ def draw_network(layer_sizes, ax=None, layer_names=None, weights=None, node_labe
     ax.set_ylim(-1, tallest + 0.5)
     ax.set_axis_off()
     return ax
+
+
+# --- More than two classes (lesson 10) ------------------------------------------------------
+
+# One colour and one marker shape per class, so that a figure still reads in greyscale.
+MULTICLASS_STYLE = [
+    {"color": BLUE, "marker": "o"},
+    {"color": RED, "marker": "s"},
+    {"color": GREEN, "marker": "^"},
+    {"color": ORANGE, "marker": "D"},
+    {"color": PURPLE, "marker": "v"},
+]
+__all__ += ["MULTICLASS_STYLE", "plot_classes", "plot_class_regions", "plot_confusion_matrix"]
+
+
+def _class_style(label):
+    if not 0 <= label < len(MULTICLASS_STYLE):
+        raise ValueError(f"the multi-class plots draw at most {len(MULTICLASS_STYLE)} classes (labels 0 to "
+                         f"{len(MULTICLASS_STYLE) - 1}); got the label {label}.")
+    return MULTICLASS_STYLE[label]
+
+
+def plot_classes(X, y, class_names, ax=None, axis_labels=("$x_1$", "$x_2$"), title=None, size=30, legend="best"):
+    """Scatter points of several classes: ``X`` of shape (n, 2), ``y`` integer labels 0 .. k-1,
+    ``class_names`` one name per class (their number is k). Returns the axes."""
+    ax = _axes(ax)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_classes needs X of shape (n, 2), one row per point; got shape {X.shape}.")
+    if y.shape != (len(X),):
+        raise ValueError(f"plot_classes needs one label per point: X has {len(X)} rows but y has shape {y.shape}.")
+    for label, name in enumerate(class_names):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], s=size, label=name, edgecolors="white", linewidths=0.5, zorder=3,
+                   **_class_style(label))
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend)
+    return ax
+
+
+def plot_class_regions(predict, num_classes, ax=None, resolution=200, alpha=0.25):
+    """Shade the region where a model predicts each class and draw the borders between them.
+
+    ``predict`` maps an (m, 2) array of points to m integer labels in 0 .. num_classes-1 (any
+    model). Set the axes limits (or plot the points) first; the grid covers them.
+    """
+    from matplotlib.colors import ListedColormap
+
+    ax = _axes(ax)
+    xs, ys, points = _grid(ax, resolution)
+    labels = np.asarray(predict(points)).reshape(xs.shape)
+    colours = ListedColormap([_class_style(k)["color"] for k in range(num_classes)])
+    levels = np.arange(num_classes + 1) - 0.5
+    ax.contourf(xs, ys, labels, levels=levels, cmap=colours, alpha=alpha, zorder=0)
+    ax.contour(xs, ys, labels, levels=levels[1:-1], colors="black", linewidths=1, zorder=2)
+    return ax
+
+
+def plot_confusion_matrix(y_true, y_pred, class_names, ax=None, title=None):
+    """Draw the table of counts: row = the true class, column = the predicted class.
+
+    The diagonal holds the correctly classified points. Returns the axes; the counts are in
+    ``ax.confusion`` (an integer array of shape (k, k)) for printing.
+    """
+    ax = _axes(ax)
+    y_true = np.asarray(y_true, dtype=int)
+    y_pred = np.asarray(y_pred, dtype=int)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"plot_confusion_matrix needs as many predictions as labels: {y_true.shape} and {y_pred.shape}.")
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    ax.imshow(counts, cmap="Blues", vmin=0)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center",
+                    color="white" if counts[i, j] > counts.max() / 2 else "black", fontsize=12)
+    ax.set_xticks(range(k), class_names)
+    ax.set_yticks(range(k), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    ax.confusion = counts
+    return ax

@@ -128,3 +128,18 @@ def test_data_card_states_what_the_files_hold():
     for name, generate in datasets.GENERATORS.items():
         frame = generate()
         assert f"`{name}.csv` | {len(frame)} |" in card, f"the data card's table gives the wrong size for {name}.csv"
+
+
+def test_iris_is_scikit_learns_table_with_named_columns():
+    from sklearn.datasets import load_iris
+
+    frame = datasets.load_iris()
+    assert list(frame.columns) == [*datasets.IRIS_FEATURES, "species"] and len(frame) == 150
+    assert frame["species"].dtype.kind == "i" and frame["species"].value_counts().sort_index().tolist() == [50, 50, 50]
+    bunch = load_iris()
+    np.testing.assert_array_equal(frame[list(datasets.IRIS_FEATURES)].to_numpy(), bunch.data)
+    assert list(datasets.IRIS_SPECIES) == list(bunch.target_names)
+    # Fisher's values, as the data card says (the UCI copy differs in these two setosa rows).
+    assert frame.iloc[34, :4].tolist() == [4.9, 3.1, 1.5, 0.2] and frame.iloc[37, :4].tolist() == [4.9, 3.6, 1.4, 0.1]
+    card = (DATA / "README.md").read_text(encoding="utf-8")
+    assert "sklearn.datasets.load_iris" in card and "no file is added to `data/`" in card

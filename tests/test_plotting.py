@@ -100,3 +100,29 @@ def test_legend_can_be_placed_or_left_out():
     fig, ax = plt.subplots()
     plotting.plot_line([1, 1], -1, ax=ax, label="a line", legend=None)
     assert ax.get_legend() is None
+
+
+def test_classes_get_one_colour_and_marker_each():
+    X = np.array([[0.1, 0.2], [0.8, 0.9], [0.5, 0.4], [0.3, 0.3]])
+    ax = plotting.plot_classes(X, np.array([2, 0, 1, 2]), ["a", "b", "c"])
+    assert [c.get_offsets().data.tolist() for c in ax.collections] == [[[0.8, 0.9]], [[0.5, 0.4]], [[0.1, 0.2], [0.3, 0.3]]]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert len({len(c.get_paths()[0].vertices) for c in ax.collections}) == 3, "three marker shapes"
+    with pytest.raises(ValueError, match="one label per point"):
+        plotting.plot_classes(X, np.array([0, 1]), ["a", "b"])
+
+
+def test_class_regions_follow_the_prediction():
+    _, ax = plt.subplots()
+    ax.set_xlim(0, 3)
+    ax.set_ylim(0, 1)
+    plotting.plot_class_regions(lambda P: np.floor(P[:, 0]).clip(0, 2).astype(int), 3, ax=ax, resolution=61)
+    borders = ax.collections[-1]
+    xs = sorted({round(float(x), 1) for path in borders.get_paths() for x, _ in path.vertices})
+    assert xs == [1.0, 2.0], "the borders are the vertical lines where the predicted class changes"
+
+
+def test_confusion_matrix_counts_true_rows_and_predicted_columns():
+    ax = plotting.plot_confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], ["a", "b", "c"])
+    np.testing.assert_array_equal(ax.confusion, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in ax.confusion.ravel())

@@ -1,0 +1,19 @@
+"""Starts from W = 1 and b = 1 instead of zeros.
+
+function: train_softmax_regression
+expect: wrong
+must_fail: test_train_softmax_regression_first_steps, test_train_softmax_regression_hidden
+"""
+import numpy as np
+
+
+def train_softmax_regression(X, Y, learn_rate=0.1, epochs=1000):
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float)
+    W, b = np.ones((X.shape[1], Y.shape[1])), np.ones(Y.shape[1])
+    losses = []
+    for _ in range(epochs):
+        dW, db = softmax_regression_gradient(X, Y, W, b)  # noqa: F821 (defined in the notebook)
+        W, b = W - learn_rate * dW, b - learn_rate * db
+        losses.append(softmax_cross_entropy(Y, X @ W + b))  # noqa: F821 (defined in the notebook)
+    return W, b, losses
