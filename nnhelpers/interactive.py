@@ -3,9 +3,10 @@
 Each explorer has two halves. A pure function computes what is drawn for given settings (tested
 in tests/test_interactive.py), and a ``draw_*`` function draws it; a lesson first shows the drawing
 for the starting settings as an ordinary figure (the static fallback, which is what a code host,
-nbviewer and CI see), then the live explorer. The explorer draws into an ipywidgets ``Output``,
-whose content lives in the widget state that ``make lessons`` does not store, and it shows as one
-fixed line of text where widgets cannot run: re-executed lessons store the same outputs.
+nbviewer and CI see), then the live explorer, which draws nothing until a control moves: it then
+draws under its controls, into an ipywidgets ``Output``. So executing a lesson (``make lessons``,
+nbval, which does not understand ``Output`` widgets) stores only the static figure and one fixed
+line of text for the explorer: re-executed lessons store the same outputs.
 """
 
 import numpy as np
@@ -74,9 +75,10 @@ def _redraw(output, draw):
         plt.show()
 
 
-def _explorer(controls, draw, description, draw_now=True):
+def _explorer(controls, draw, description, draw_now=False):
     """Redraw with the controls' current values (a dict of name to widget) whenever one changes.
-    ``draw_now=False`` waits for the first change (for a slow drawing, such as one that trains a network)."""
+    The first drawing waits for the first change (the static figure above shows the start), unless
+    ``draw_now``."""
     import ipywidgets as widgets
 
     output = widgets.Output()
@@ -160,7 +162,6 @@ def perceptron_trick_explorer(X, y, W, b, learn_rate=0.1):
 
     step.on_click(on_step)
     reset.on_click(on_reset)
-    show()
     return Explorer(widgets.VBox([widgets.HBox([step, reset]), output]), "a button that applies the perceptron trick")
 
 
@@ -279,4 +280,4 @@ def hidden_units_explorer(X, y, train, hidden_units=4, most=8):
     slider = widgets.IntSlider(value=hidden_units, min=1, max=most, description="hidden", continuous_update=False)
     return _explorer({"hidden_units": slider},
                      lambda hidden_units: draw_network_boundary(X, y, train(hidden_units), hidden_units),
-                     "a slider for the number of hidden units (move it to train a network)", draw_now=False)
+                     "a slider for the number of hidden units (move it to train a network)")
