@@ -20,6 +20,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT_SECONDS = 20
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(path):
@@ -35,6 +36,11 @@ def execute(path):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.outputs = coalesce_streams(cell.get("outputs", [])) if cell.cell_type == "code" else cell.get("outputs")
+        for output in cell.get("outputs") or []:
+            # A widget's view names a model that exists only in the kernel that made it (its id is new on
+            # every run, and the widget state is not stored): the stored lesson keeps the widget's static
+            # form (text/html, text/plain), and running the cell brings the live widget back.
+            output.get("data", {}).pop(WIDGET_VIEW, None)
         if cell.cell_type != "code":
             cell.pop("outputs", None)
     nbformat.write(nb, str(path))
