@@ -16,7 +16,7 @@ from nnhelpers import plotting
 __all__ = [
     "line_model_summary", "draw_line_model", "line_explorer",
     "perceptron_trick_step", "draw_trick_step", "perceptron_trick_explorer",
-    "softmax_with_temperature", "draw_softmax", "temperature_explorer",
+    "tempered", "draw_softmax", "temperature_explorer",
     "log_loss_surface", "gradient_descent_path", "draw_descent", "descent_explorer",
     "draw_network_boundary", "hidden_units_explorer",
 ]
@@ -111,15 +111,16 @@ def line_explorer(X, y, W, b, axis_labels=("$x_1$", "$x_2$"), labels=("class 0",
 
 # ---- the perceptron trick, one point at a time (lesson 02)
 
-def perceptron_trick_step(X, y, W, b, index, learn_rate):
-    """Visit point ``index``: if the line ``W . x + b`` misclassifies it, move the line towards it
-    (``W + rate * (y - y_hat) * x``, ``b + rate * (y - y_hat)``). Returns ``(W, b, next index, moved)``."""
-    x, label = np.asarray(X[index], dtype=float), int(y[index])
-    prediction = int(x @ np.asarray(W, dtype=float) + b >= 0)
-    error = label - prediction
-    W = np.asarray(W, dtype=float) + learn_rate * error * x
-    b = float(b) + learn_rate * error
-    return W, b, (index + 1) % len(X), error != 0
+def perceptron_trick_step(X, y, W, b, index, learn_rate, trick):
+    """Visit point ``index`` with the lesson's own ``trick(x, label, W, b, learn_rate) -> (W, b)``.
+
+    Returns ``(W, b, next index, moved)``: the visits go round the points in order, as an epoch does,
+    and ``moved`` says whether the trick changed the line (it does only for a misclassified point).
+    """
+    new_W, new_b = trick(np.asarray(X[index], dtype=float), int(y[index]), np.asarray(W, dtype=float), float(b),
+                         learn_rate)
+    moved = not (np.array_equal(new_W, W) and float(new_b) == float(b))
+    return np.asarray(new_W, dtype=float), float(new_b), (index + 1) % len(X), moved
 
 
 def draw_trick_step(X, y, W, b, index, ax=None, note=""):
@@ -138,8 +139,8 @@ def draw_trick_step(X, y, W, b, index, ax=None, note=""):
     return ax
 
 
-def perceptron_trick_explorer(X, y, W, b, learn_rate=0.1):
-    """A button that applies the perceptron trick to the next point, and one that starts again."""
+def perceptron_trick_explorer(X, y, W, b, trick, learn_rate=0.1):
+    """A button that applies the lesson's ``trick`` to the next point, and one that starts again."""
     import ipywidgets as widgets
 
     state = {"W": np.asarray(W, dtype=float), "b": float(b), "index": 0, "steps": 0}
@@ -152,7 +153,7 @@ def perceptron_trick_explorer(X, y, W, b, learn_rate=0.1):
     def on_step(_):
         visited = state["index"]
         state["W"], state["b"], state["index"], moved = perceptron_trick_step(X, y, state["W"], state["b"], visited,
-                                                                              learn_rate)
+                                                                              learn_rate, trick)
         state["steps"] += 1
         show(f"point {visited} {'moved the line' if moved else 'was already right'}; ")
 
@@ -167,20 +168,19 @@ def perceptron_trick_explorer(X, y, W, b, learn_rate=0.1):
 
 # ---- softmax temperature (lesson 04)
 
-def softmax_with_temperature(z, temperature):
-    """softmax(z / T): a high temperature evens the probabilities out, a low one sharpens them."""
+def tempered(z, temperature):
+    """The scores divided by the temperature ``T``: softmax(z / T) evens the probabilities out for a high
+    ``T`` and sharpens them for a low one. (The lesson brings its own softmax.)"""
     if temperature <= 0:
         raise ValueError(f"the temperature must be positive, not {temperature}.")
-    scaled = np.asarray(z, dtype=float) / temperature
-    e = np.exp(scaled - scaled.max())
-    return e / e.sum()
+    return np.asarray(z, dtype=float) / temperature
 
 
-def draw_softmax(names, z, temperature, ax=None):
+def draw_softmax(names, z, temperature, softmax, ax=None):
     import matplotlib.pyplot as plt
 
     ax = ax if ax is not None else plt.subplots(figsize=(5, 3))[1]
-    p = softmax_with_temperature(z, temperature)
+    p = softmax(tempered(z, temperature))
     colours = [plotting.ORANGE, plotting.BLUE, plotting.GREEN, plotting.PURPLE, plotting.GREY][: len(names)]
     ax.bar(names, p, color=colours)
     for position, value in enumerate(p):
@@ -191,12 +191,12 @@ def draw_softmax(names, z, temperature, ax=None):
     return ax
 
 
-def temperature_explorer(names, z, temperature=1.0):
+def temperature_explorer(names, z, softmax, temperature=1.0):
     import ipywidgets as widgets
 
     slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description="T",
                                     continuous_update=False)
-    return _explorer({"temperature": slider}, lambda temperature: draw_softmax(names, z, temperature),
+    return _explorer({"temperature": slider}, lambda temperature: draw_softmax(names, z, temperature, softmax),
                      "a temperature slider for softmax")
 
 

@@ -34,25 +34,37 @@ def test_line_summary_stays_finite_for_a_steep_wrong_line():
     assert summary == {"accuracy": 0.0, "log_loss": pytest.approx(1000.0)}
 
 
+def _trick(x, label, W, b, learn_rate):  # lesson 02's trick on one point
+    error = label - int(x @ W + b >= 0)
+    return W + learn_rate * error * x, b + learn_rate * error
+
+
 def test_the_trick_moves_the_line_towards_a_misclassified_point_and_leaves_it_for_a_right_one():
     X, y = np.array([[2.0, 1.0], [0.0, 0.0]]), np.array([1, 0])
-    W, b, following, moved = interactive.perceptron_trick_step(X, y, [1.0, 2.0], -6.0, 0, 0.1)
+    W, b, following, moved = interactive.perceptron_trick_step(X, y, [1.0, 2.0], -6.0, 0, 0.1, _trick)
     assert moved and following == 1
     assert np.allclose(W, [1.2, 2.1]) and b == pytest.approx(-5.9)  # lesson 02's first application
-    W2, b2, following, moved = interactive.perceptron_trick_step(X, y, W, b, 1, 0.1)
+    W2, b2, following, moved = interactive.perceptron_trick_step(X, y, W, b, 1, 0.1, _trick)
     assert not moved and following == 0 and np.array_equal(W2, W) and b2 == b
+
+
+def _softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
 
 
 def test_temperature_keeps_the_order_and_moves_between_uniform_and_one_hot():
     z = np.array([2.0, 1.0, 0.0])
-    assert np.allclose(interactive.softmax_with_temperature(z, 1.0), np.exp(z) / np.exp(z).sum())
-    hot, cold = interactive.softmax_with_temperature(z, 100.0), interactive.softmax_with_temperature(z, 0.05)
+    assert np.array_equal(interactive.tempered(z, 1.0), z)
+    hot, cold = _softmax(interactive.tempered(z, 100.0)), _softmax(interactive.tempered(z, 0.05))
     assert np.allclose(hot, 1 / 3, atol=0.01) and cold[0] > 0.999
     for t in (0.1, 0.5, 2.0, 10.0):
-        p = interactive.softmax_with_temperature(z, t)
-        assert p[0] > p[1] > p[2] and p.sum() == pytest.approx(1.0)
+        p = _softmax(interactive.tempered(z, t))
+        assert p[0] > p[1] > p[2]
     with pytest.raises(ValueError, match="positive"):
-        interactive.softmax_with_temperature(z, 0.0)
+        interactive.tempered(z, 0.0)
+    ax = interactive.draw_softmax(["a", "b", "c"], z, 2.0, _softmax)
+    assert [round(bar.get_height(), 6) for bar in ax.patches] == [round(v, 6) for v in _softmax(z / 2)]
 
 
 def test_loss_surface_is_the_mean_log_loss_at_every_grid_point():
