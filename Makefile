@@ -48,6 +48,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(BIN)/python scripts/check_lessons_portable.py --workers $(WORKERS)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
 	$(BIN)/python -m autograder selftest --workers $(WORKERS)
 	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory test-hub; \

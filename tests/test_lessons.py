@@ -83,3 +83,15 @@ def test_lesson_shows_the_lectures_worked_numbers(lesson):
     text = output_text(read(lesson))
     missing = [number for number in WORKED_NUMBERS[lesson] if number not in text]
     assert not missing, f"{lesson}: these worked numbers of the lecture are not in any output: {missing}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_asks_three_to_five_self_check_questions_stored_before_an_answer(lesson):
+    nb = read(lesson)
+    asking = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("selfcheck.ask(")]
+    assert 3 <= len(asking) <= 5, f"{lesson}: {len(asking)} self-check questions; the course asks 3 to 5 per lesson"
+    for cell in asking:
+        (output,) = cell.outputs
+        assert output["data"]["text/html"].startswith('<div class="nn-selfcheck">'), "the static form is stored"
+        assert "application/vnd.jupyter.widget-view+json" not in output["data"], (
+            "make lessons stores no widget views: their model ids change on every run and name no stored state")
