@@ -98,6 +98,17 @@ def _axes(ax):
     return ax if ax is not None else plt.subplots()[1]
 
 
+def _points_and_labels(X, y, caller):
+    """``X`` as floats of shape (n, 2) and ``y`` with one label per row, or a ValueError naming ``caller``."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"{caller} needs X of shape (n, 2), one row per point; got shape {X.shape}.")
+    if y.shape != (len(X),):
+        raise ValueError(f"{caller} needs one label per point: X has {len(X)} rows but y has shape {y.shape}.")
+    return X, y
+
+
 def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1$", "$x_2$"), title=None, size=30,
                 legend="best"):
     """Scatter two classes: ``X`` of shape (n, 2), ``y`` of 0/1 labels. Returns the axes.
@@ -105,12 +116,7 @@ def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1
     ``legend`` is a matplotlib legend location (``"upper left"``, ...) or None for no legend.
     """
     ax = _axes(ax)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_points needs X of shape (n, 2), one row per point; got shape {X.shape}.")
-    if y.shape != (len(X),):
-        raise ValueError(f"plot_points needs one label per point: X has {len(X)} rows but y has shape {y.shape}.")
+    X, y = _points_and_labels(X, y, "plot_points")
     for label in (0, 1):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=size, label=labels[label], edgecolors="white", linewidths=0.5,
@@ -347,12 +353,7 @@ def plot_classes(X, y, class_names, ax=None, axis_labels=("$x_1$", "$x_2$"), tit
     """Scatter points of several classes: ``X`` of shape (n, 2), ``y`` integer labels 0 .. k-1,
     ``class_names`` one name per class (their number is k). Returns the axes."""
     ax = _axes(ax)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_classes needs X of shape (n, 2), one row per point; got shape {X.shape}.")
-    if y.shape != (len(X),):
-        raise ValueError(f"plot_classes needs one label per point: X has {len(X)} rows but y has shape {y.shape}.")
+    X, y = _points_and_labels(X, y, "plot_classes")
     for label, name in enumerate(class_names):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=size, label=name, edgecolors="white", linewidths=0.5, zorder=3,
