@@ -18,6 +18,11 @@ ARTIFACTS = HUB_DIR / "artifacts"
 PORT = int(os.environ.get("HUB_PORT", "8000"))
 PREFIX = Path(os.environ.get("HUB_PREFIX", "/opt/nn-course-hub"))
 PASSWORD = "e2e-" + os.urandom(6).hex()
+# The tests make (and hub-down removes) accounts of their own, named so that nobody mistakes them for
+# real ones and so that they never collide with a hub started by hand with the default names.
+TEST_ACCOUNT_PREFIX = "nnhubtest-"
+INSTRUCTOR = f"{TEST_ACCOUNT_PREFIX}instructor"
+STUDENT1, STUDENT2, STUDENT3 = (f"{TEST_ACCOUNT_PREFIX}student{i}" for i in (1, 2, 3))
 # Debian's headless Chromium (apt package chromium-headless-shell); Playwright's own build where installed.
 BROWSER_CANDIDATES = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"]
 
@@ -49,8 +54,8 @@ def browser_executable():
 
 def hubctl(command):
     env = {**os.environ, "HUB_PASSWORD": PASSWORD, "HUB_PORT": str(PORT), "HUB_PREFIX": str(PREFIX)}
-    env.pop("HUB_STUDENTS", None)
-    env.pop("HUB_INSTRUCTOR", None)
+    env["HUB_STUDENTS"] = ",".join([STUDENT1, STUDENT2, STUDENT3])
+    env["HUB_INSTRUCTOR"] = INSTRUCTOR
     return subprocess.run([sys.executable, str(HUB_DIR / "hubctl.py"), command], env=env, capture_output=True, text=True)
 
 

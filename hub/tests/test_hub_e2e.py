@@ -12,11 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO
+from conftest import INSTRUCTOR, REPO, STUDENT1, STUDENT2, STUDENT3, TEST_ACCOUNT_PREFIX
 
 COURSE_ID = "intro-neural-networks"
 ASSIGNMENT = "01_admissions"
-INSTRUCTOR = "instructor"
 TIMEOUT_MS = 90_000
 # One answer wrong on purpose: it passes the visible test and fails the hidden one (the catalogue's case).
 WRONG_ACCURACY = REPO / "autograder" / "catalogue" / ASSIGNMENT / "accuracy_lists_compared_whole.py"
@@ -181,10 +180,10 @@ STATE = {}
 
 def test_student1_runs_lesson_01_without_errors(browser, hub, steps):
     with steps.timed("student1 logs in"):
-        context, page = login(browser, hub, "student1")
-    STATE["student1"] = (context, page)
+        context, page = login(browser, hub, STUDENT1)
+    STATE[STUDENT1] = (context, page)
     with steps.timed("student1 runs lesson 01"):
-        page.goto(lab_url(hub, "student1", "lessons/notebooks/01_admissions.ipynb"))
+        page.goto(lab_url(hub, STUDENT1, "lessons/notebooks/01_admissions.ipynb"))
         wait_kernel_idle(page)
         run_all(page)
         errors = error_outputs(page)
@@ -193,25 +192,25 @@ def test_student1_runs_lesson_01_without_errors(browser, hub, steps):
 
 
 def test_student1_answers_one_wrong_validates_and_submits(browser, hub, steps):
-    context, page = STATE["student1"]
+    context, page = STATE[STUDENT1]
     answers = dict(SOLUTIONS)
     answers["accuracy"] = (SOLUTIONS["accuracy"][0], catalogue_function(WRONG_ACCURACY))
     with steps.timed("student1 fetches, answers and runs the visible tests"):
-        fetch_and_answer(page, steps, "student1", answers)
+        fetch_and_answer(page, steps, STUDENT1, answers)
         errors = error_outputs(page)
     steps.shot(page, "student1_answered")
     assert errors == [], f"the visible tests failed on student1's answers (the wrong one should pass them): {errors}"
     with steps.timed("student1 validates and submits"):
-        validate_and_submit(page, steps, "student1")
+        validate_and_submit(page, steps, STUDENT1)
 
 
 def test_student2_submits_a_perfect_answer(browser, hub, steps):
     with steps.timed("student2 logs in, fetches, answers, validates and submits"):
-        context, page = login(browser, hub, "student2")
-        STATE["student2"] = (context, page)
-        fetch_and_answer(page, steps, "student2", SOLUTIONS)
+        context, page = login(browser, hub, STUDENT2)
+        STATE[STUDENT2] = (context, page)
+        fetch_and_answer(page, steps, STUDENT2, SOLUTIONS)
         assert error_outputs(page) == []
-        validate_and_submit(page, steps, "student2")
+        validate_and_submit(page, steps, STUDENT2)
 
 
 def test_instructor_collects_grades_and_releases_feedback(browser, hub, steps):
@@ -233,7 +232,7 @@ def test_instructor_collects_grades_and_releases_feedback(browser, hub, steps):
         row.locator("td.num-submissions a:text-is('2')").wait_for()
         row.scroll_into_view_if_needed()
     steps.shot(page, "instructor_collected")
-    assert "student1" in log and "student2" in log and "student3" not in log
+    assert STUDENT1 in log and STUDENT2 in log and STUDENT3 not in log
 
     course = Path(f"/home/{INSTRUCTOR}/{COURSE_ID}")
     with steps.timed("instructor grades with python -m autograder grade"):
@@ -253,16 +252,16 @@ def test_instructor_collects_grades_and_releases_feedback(browser, hub, steps):
         frame.wait_for_selector("#success-modal")
         log = frame.locator("#success-modal").inner_text()
     steps.shot(page, "instructor_feedback_released")
-    assert "student1" in log and "student2" in log
+    assert STUDENT1 in log and STUDENT2 in log
     with steps.timed("instructor sees the scores in formgrader"):
         page.goto(f"{hub['url']}/user/{INSTRUCTOR}/formgrader/manage_submissions/{ASSIGNMENT}")
-        page.wait_for_selector("td:text-is('student1')")
+        page.wait_for_selector(f"td:text-is('{STUDENT1}')")
         page.wait_for_load_state("networkidle")
     steps.shot(page, "instructor_submissions")
     context.close()
 
 
-@pytest.mark.parametrize("student, expected", [("student1", 11.0), ("student2", 13.0)])
+@pytest.mark.parametrize("student, expected", [(STUDENT1, 11.0), (STUDENT2, 13.0)])
 def test_students_read_their_feedback(browser, hub, steps, student, expected):
     context, page = STATE[student]
     with steps.timed(f"{student} fetches and opens feedback"):
@@ -289,7 +288,7 @@ def test_students_read_their_feedback(browser, hub, steps, student, expected):
         assert line not in source, f"hidden test code reached {student}'s feedback: {line!r}"
     assert "<math" in source, "the feedback's mathematics is not rendered as MathML"
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=.https?://", source), "the feedback page loads something from the internet"
-    if student == "student1":
+    if student == STUDENT1:
         assert "test_accuracy_hidden" in source
         assert "Hidden test (2 points)" in text and "(hidden test: its code is not shown)" in text
         # The test's cell (its panel and, below it, its output).
@@ -316,10 +315,10 @@ def _hidden_test_code():
 
 
 def test_a_student_is_kept_out_of_formgrader_and_others_work(browser, hub, steps):
-    context, page = login(browser, hub, "student3")
-    reply = page.goto(f"{hub['url']}/user/student3/formgrader")
+    context, page = login(browser, hub, STUDENT3)
+    reply = page.goto(f"{hub['url']}/user/{STUDENT3}/formgrader")
     assert reply.status == 404
-    api = page.request.get(f"{hub['url']}/user/student3/formgrader/api/status")
+    api = page.request.get(f"{hub['url']}/user/{STUDENT3}/formgrader/api/status")
     assert api.status == 404
     steps.shot(page, "student3_formgrader_404")
     context.close()
@@ -328,17 +327,17 @@ def test_a_student_is_kept_out_of_formgrader_and_others_work(browser, hub, steps
     assert len(submissions) == 2
     forbidden = {
         "the exchange's inbound folder": ["ls", str(exchange / "inbound")],
-        "another student's home": ["ls", "/home/student1"],
-        "another student's fetched notebook": ["cat", f"/home/student1/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"],
+        "another student's home": ["ls", f"/home/{STUDENT1}"],
+        "another student's fetched notebook": ["cat", f"/home/{STUDENT1}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"],
         "the instructor's source notebooks": ["cat", f"/home/{INSTRUCTOR}/{COURSE_ID}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"],
         "the instructor's gradebook": ["cat", f"/home/{INSTRUCTOR}/{COURSE_ID}/gradebook.db"],
     }
     for what, cmd in forbidden.items():
-        result = as_user("student3", *cmd)
+        result = as_user(STUDENT3, *cmd)
         assert result.returncode != 0 and "Permission denied" in result.stderr, f"student3 could read {what}"
     # nbgrader makes submitted files world-readable and relies on the unlistable inbound folder with a
     # random suffix in each name: a student who cannot list it cannot name another's submission.
     for submission in submissions:
-        assert re.match(rf"student\d\+{ASSIGNMENT}\+.+\+.{{12}}$", submission.name)
-    for student in ("student1", "student2"):
+        assert re.match(rf"{re.escape(TEST_ACCOUNT_PREFIX)}student\d\+{ASSIGNMENT}\+.+\+.{{12}}$", submission.name)
+    for student in (STUDENT1, STUDENT2):
         STATE[student][0].close()
