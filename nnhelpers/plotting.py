@@ -109,6 +109,21 @@ def _points_and_labels(X, y, caller):
     return X, y
 
 
+def _scatter_by_label(ax, X, y, names, style_of, axis_labels, title, size, legend):
+    """One scatter per label 0 .. len(names)-1, in that label's style, then the axes' labels and legend."""
+    for label, name in enumerate(names):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], s=size, label=name, edgecolors="white", linewidths=0.5, zorder=3,
+                   **style_of(label))
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend)
+    return ax
+
+
 def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1$", "$x_2$"), title=None, size=30,
                 legend="best"):
     """Scatter two classes: ``X`` of shape (n, 2), ``y`` of 0/1 labels. Returns the axes.
@@ -117,17 +132,7 @@ def plot_points(X, y, ax=None, labels=("class 0", "class 1"), axis_labels=("$x_1
     """
     ax = _axes(ax)
     X, y = _points_and_labels(X, y, "plot_points")
-    for label in (0, 1):
-        mask = y == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=size, label=labels[label], edgecolors="white", linewidths=0.5,
-                   zorder=3, **CLASS_STYLE[label])
-    ax.set_xlabel(axis_labels[0])
-    ax.set_ylabel(axis_labels[1])
-    if title:
-        ax.set_title(title)
-    if legend:
-        ax.legend(loc=legend)
-    return ax
+    return _scatter_by_label(ax, X, y, labels[:2], lambda label: CLASS_STYLE[label], axis_labels, title, size, legend)
 
 
 def plot_line(W, b, ax=None, label=None, legend="best", show_side=False, **style):
@@ -354,17 +359,7 @@ def plot_classes(X, y, class_names, ax=None, axis_labels=("$x_1$", "$x_2$"), tit
     ``class_names`` one name per class (their number is k). Returns the axes."""
     ax = _axes(ax)
     X, y = _points_and_labels(X, y, "plot_classes")
-    for label, name in enumerate(class_names):
-        mask = y == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=size, label=name, edgecolors="white", linewidths=0.5, zorder=3,
-                   **_class_style(label))
-    ax.set_xlabel(axis_labels[0])
-    ax.set_ylabel(axis_labels[1])
-    if title:
-        ax.set_title(title)
-    if legend:
-        ax.legend(loc=legend)
-    return ax
+    return _scatter_by_label(ax, X, y, class_names, _class_style, axis_labels, title, size, legend)
 
 
 def plot_class_regions(predict, num_classes, ax=None, resolution=200, alpha=0.25):
