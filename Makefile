@@ -79,7 +79,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 lock: $(INSTALLED)
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra hub --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra hub --extra scale --universal --python-version 3.11 \
 		--fork-strategy fewest --generate-hashes --quiet -o requirements.lock
 	$(BIN)/python scripts/environment_yml.py
 
