@@ -23,7 +23,7 @@ help:
 	@echo "make lessons  re-execute the lesson notebooks and store their outputs"
 	@echo "make data     regenerate data/ from the generators in nnhelpers"
 	@echo "make index    regenerate the course map notebooks/index.ipynb"
-	@echo "make bench    time plain nbgrader autograde against the course's parallel grader"
+	@echo "make bench    nbgrader against the course grader (jailed, no jail, on Dask), the floor, and scaling with class size"
 	@echo "make soak     grade 1,000 submissions on 2 workers; check descriptors, memory, leftover processes"
 	@echo "make lock     re-resolve requirements.lock and environment.yml from pyproject.toml"
 	@echo "make hub-up   (Linux, root) the course on a local JupyterHub at 127.0.0.1:HUB_PORT; make hub-down removes it"
