@@ -1,0 +1,176 @@
+"""The gradebook on a real PostgreSQL server: same scores as SQLite, a grader's manual work kept,
+two grading runs at once losing nothing, and a clear message when the server cannot be used.
+
+One throw-away server serves the whole module (see ``postgres_server``); each test gets its own database.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import COURSE, ROOT
+from postgres_server import INSTALL_HINT, PostgresServer, free_port, server_binaries
+
+from autograder.cli import main
+from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, release_notebook, write_submission
+from autograder.grade import grade_course
+from autograder.gradebook import open_gradebook
+from autograder.report import write_report
+
+pytestmark = pytest.mark.slow
+A, B = "01_admissions", "05_one_hot"
+WRONG_PREDICT = "def predict(X, W, b):\n    return (np.asarray(X) @ np.asarray(W) + b > 0).astype(int)\n"
+
+
+@pytest.fixture(scope="module")
+def server():
+    bin_dir = server_binaries()
+    if bin_dir is None:
+        pytest.fail(INSTALL_HINT)  # a missing server is a broken test machine, not a reason to skip
+    running = PostgresServer(bin_dir)
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+
+
+def _course(tmp_path, assignments, db_url=None):
+    course = make_scratch_course(tmp_path / "course", COURSE, assignments)
+    if db_url:
+        with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+            config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+    return course
+
+
+def _small_class(course):
+    write_submission(course, "perfect", A, answered_notebook(course, A))
+    write_submission(course, "blank", A, release_notebook(course, A))
+    write_submission(course, "wrong", A, answered_notebook(course, A, replacements={"predict": WRONG_PREDICT}))
+
+
+def _scores(course):
+    """{(student, assignment, notebook, grade cell): (auto score, manual score, needs manual grade)}."""
+    with open_gradebook(course.db_url, course.course_id) as gb:
+        return {(s.student.id, a.name, nb.name, g.name): (g.auto_score, g.manual_score, g.needs_manual_grade)
+                for a in gb.assignments for s in gb.assignment_submissions(a.name)
+                for nb in s.notebooks for g in nb.grades}
+
+
+@pytest.fixture(scope="module")
+def graded_on_both(server, tmp_path_factory):
+    """The same small class graded into a PostgreSQL gradebook and into a SQLite one."""
+    postgres = _course(tmp_path_factory.mktemp("pg"), [A], server.create_database("same_scores"))
+    sqlite = _course(tmp_path_factory.mktemp("sqlite"), [A])
+    for course in (postgres, sqlite):
+        _small_class(course)
+        grade_course(course, [A], workers=2, out=lambda *_: None)
+    return postgres, sqlite
+
+
+def test_the_course_reads_the_server_url_from_its_config(graded_on_both, server):
+    postgres, sqlite = graded_on_both
+    assert postgres.db_url.startswith("postgresql+psycopg2://") and postgres.gradebook_path is None
+    assert not (postgres.root / "gradebook.db").exists()  # nothing went to a SQLite file by mistake
+    assert sqlite.gradebook_path == sqlite.root / "gradebook.db" and sqlite.gradebook_path.is_file()
+
+
+def test_grading_into_postgres_gives_the_same_scores_as_sqlite(graded_on_both):
+    postgres, sqlite = graded_on_both
+    on_server, in_file = _scores(postgres), _scores(sqlite)
+    assert on_server == in_file and len(on_server) > 0
+    # The class is not uniform: the comparison is between different scores, not all zeros.
+    totals = {row.student_id: row.score for row in write_report(postgres, [A])[0]}
+    assert totals == {row.student_id: row.score for row in write_report(sqlite, [A])[0]}
+    assert totals["perfect"] > totals["wrong"] > totals["blank"] == 0
+
+
+def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, capsys):
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    postgres, _ = graded_on_both
+    # Exactly what formgrader's GradeHandler.put and CommentHandler.put do, on formgrader's own gradebook.
+    coursedir = CourseDirectory(config=postgres.config())
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        grade = gb.find_grade("test_score_lesson_students", A, A, "blank")
+        comment = gb.find_comment("predict", A, A, "blank")
+        grade_id, comment_id = grade.id, comment.id
+        grade = gb.find_grade_by_id(grade_id)
+        grade.manual_score, grade.extra_credit = 1.5, None
+        grade.needs_manual_grade = False
+        gb.db.commit()
+        comment = gb.find_comment_by_id(comment_id)
+        comment.manual_comment = "Right idea: use the boundary's sign."
+        gb.db.commit()
+
+    assert main(["grade", "--course", str(postgres.root), A, "--workers", "2"]) == 0
+    assert "***" not in capsys.readouterr().out  # nothing printed a URL at all
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        grade = gb.find_grade("test_score_lesson_students", A, A, "blank")
+        assert (grade.manual_score, grade.auto_score, grade.score) == (1.5, 0.0, 1.5)
+        comment = gb.find_comment("predict", A, A, "blank")
+        assert comment.manual_comment == "Right idea: use the boundary's sign."
+        assert gb.find_submission(A, "blank").score == 1.5
+    page = (postgres.feedback_dir / "blank" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "Right idea: use the boundary" in page and "Score: 1.5 / " in page
+
+
+def test_two_grading_runs_on_different_assignments_at_once_lose_nothing(server, tmp_path):
+    # Both start on an empty database: they also race to create nbgrader's tables and the same students.
+    course = _course(tmp_path, [A, B], server.create_database("two_runs"))
+    students = ["ada", "ben", "cy"]
+    for student in students:
+        for assignment in (A, B):
+            write_submission(course, student, assignment, answered_notebook(course, assignment))
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+    runs = [subprocess.Popen([sys.executable, "-m", "autograder", "grade", "--course", str(course.root), assignment,
+                              "--workers", "1", "--no-feedback"], cwd=ROOT, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for assignment in (A, B)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    with open_gradebook(course.db_url, course.course_id) as gb:
+        for assignment in (A, B):
+            submitted = {s.student.id: s for s in gb.assignment_submissions(assignment)}
+            assert sorted(submitted) == students, assignment
+            for student, submission in submitted.items():
+                # Every submission is the solution: full marks, every test cell scored.
+                assert submission.max_score > 0
+                assert submission.score == submission.max_score, (assignment, student)
+                assert all(g.auto_score is not None for nb in submission.notebooks for g in nb.grades)
+        assert sorted(s.id for s in gb.students) == students  # each student once, though both runs added them
+
+
+def _grade_output(course, capsys):
+    code = main(["grade", "--course", str(course.root), A, "--workers", "1"])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_an_unreachable_server_gets_a_clear_message_without_the_password(server, tmp_path, capsys):
+    port = free_port()  # nothing listens there
+    course = _course(tmp_path, [A], f"postgresql+psycopg2://grader:Secret-pw-42@127.0.0.1:{port}/course")
+    write_submission(course, "ada", A, answered_notebook(course, A))
+    code, output = _grade_output(course, capsys)
+    assert code == 2
+    assert f"postgresql+psycopg2://grader:***@127.0.0.1:{port}/course" in output
+    assert "Connection refused" in output and f"pg_isready -h 127.0.0.1 -p {port}" in output
+    assert "Secret-pw-42" not in output and "Traceback" not in output and "sqlalchemy" not in output.lower()
+    assert not course.autograded_dir.exists()  # nothing graded that could not be recorded
+
+
+def test_a_missing_database_names_the_command_that_creates_it(server, tmp_path, capsys):
+    course = _course(tmp_path, [A], server.url("never_created"))
+    code, output = _grade_output(course, capsys)
+    assert code == 2
+    assert f"createdb -h 127.0.0.1 -p {server.port} -U nntest never_created" in output
+    assert server.password not in output and "Traceback" not in output
+
+
+def test_a_bare_postgresql_url_says_which_driver_to_name(server, tmp_path, capsys):
+    course = _course(tmp_path, [A], server.url("same_scores").replace("+psycopg2", ""))
+    code, output = _grade_output(course, capsys)
+    assert code == 2 and "postgresql+psycopg2://" in output and server.password not in output
