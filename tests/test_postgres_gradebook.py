@@ -174,3 +174,20 @@ def test_a_bare_postgresql_url_says_which_driver_to_name(server, tmp_path, capsy
     course = _course(tmp_path, [A], server.url("same_scores").replace("+psycopg2", ""))
     code, output = _grade_output(course, capsys)
     assert code == 2 and "postgresql+psycopg2://" in output and server.password not in output
+
+
+def test_the_hubs_formgrader_opens_the_gradebook_the_grading_tool_writes(graded_on_both, tmp_path):
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    sys.path.insert(0, str(ROOT / "hub"))
+    try:
+        from hubctl import instructor_nbgrader_config
+    finally:
+        sys.path.remove(str(ROOT / "hub"))
+    for course in graded_on_both:  # the PostgreSQL course, then the SQLite one
+        role = tmp_path / course.root.parent.name
+        role.mkdir()
+        (role / "nbgrader_config.py").write_text(instructor_nbgrader_config(course.root))
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(role)).load_config()
+        assert CourseDirectory(config=config).db_url == course.db_url
