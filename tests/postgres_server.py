@@ -12,6 +12,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -66,14 +67,23 @@ class PostgresServer:
                    "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile", str(self.folder / "pwfile"),
                    "--no-sync"])
         self.port = free_port()
-        log = open(self.folder / "server.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
+        self.resume()
+        return self
+
+    def resume(self):
+        """Start the server process (again) on the same data, port and socket folder."""
+        log = open(self.folder / "server.log", "ab")  # noqa: SIM115 (the server writes to it while it runs)
         self.process = subprocess.Popen(
             [self.bin_dir / "postgres", "-D", str(self.folder / "data"), "-h", "127.0.0.1", "-p", str(self.port),
              "-k", str(self.folder), "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
             stdout=log, stderr=subprocess.STDOUT, **self._as_account())
         log.close()
         self._wait_ready()
-        return self
+
+    def halt(self):
+        """Stop the server the way an outage does: connected clients are cut off; the data stays."""
+        self.process.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+        self.process.wait(timeout=30)
 
     def stop(self):
         try:
