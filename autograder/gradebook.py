@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbgrader.api import Base, Gradebook, InvalidEntry
 from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, ProgrammingError
 
 from autograder.course import CourseError
@@ -26,6 +26,7 @@ DEFINITION_TABLES = ("course", "assignment", "notebook", "base_cell", "source_ce
 # Two runs opening a new, empty gradebook at the same moment both create its tables: one of them
 # loses that race with a duplicate-table error and simply opens it again.
 CREATION_ATTEMPTS = 5
+COPY_BATCH = 5000
 
 
 class GradebookUnavailable(CourseError):
@@ -38,6 +39,13 @@ def masked(url):
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(not a database URL)"
+
+
+def without_password(url):
+    """The URL to write into nbgrader_config.py: libpq then takes the password from ~/.pgpass."""
+    parsed = make_url(url)
+    return URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database,
+                      parsed.query).render_as_string(hide_password=False)
 
 
 def sqlite_file(url):
@@ -114,33 +122,60 @@ def open_gradebook(url, course_id="default_course"):
             gradebook.close()
 
 
+def _copy_rows(source_url, target_url, tables):
+    """Copy every row of ``tables`` (in this order, ids kept) from one gradebook into another, in one
+    transaction on each side (a consistent snapshot of a PostgreSQL source). Returns {table: rows}."""
+    source_engine = create_engine(source_url)
+    target_engine = create_engine(target_url)
+    counts = {}
+    try:
+        isolation = {"isolation_level": "REPEATABLE READ"} if source_engine.dialect.name == "postgresql" else {}
+        with source_engine.connect().execution_options(**isolation) as source, target_engine.begin() as target:
+            for name in tables:
+                table = Base.metadata.tables[name]
+                present = set(target.scalars(select(table.c.id))) if name == "course" else set()
+                counts[name] = 0
+                rows = source.execution_options(stream_results=True, yield_per=COPY_BATCH).execute(select(table))
+                for batch in rows.partitions():
+                    batch = [dict(row._mapping) for row in batch if row.id not in present]
+                    if batch:
+                        target.execute(table.insert(), batch)
+                        counts[name] += len(batch)
+    finally:
+        source_engine.dispose()
+        target_engine.dispose()
+    return counts
+
+
 def snapshot_definitions(url, target):
     """Copy the assignments' definitions (cells, checksums, points) into a new SQLite file for the workers.
 
     Workers then grade without credentials or a connection to the course's database, whatever it is.
-    The rows are read in one transaction (a consistent snapshot on PostgreSQL even while another run
-    registers an assignment). Returns the copy's URL.
+    Returns the copy's URL.
     """
-    target = Path(target)
-    target_url = f"sqlite:///{target}"
-    source_engine = create_engine(url)
-    copy_engine = create_engine(target_url)
+    target_url = f"sqlite:///{Path(target)}"
+    with open_gradebook(target_url):
+        pass  # nbgrader creates its tables (and its default course) in the copy
     try:
-        with open_gradebook(target_url):
-            pass  # nbgrader creates its tables (and its default course) in the copy
-        isolation = {"isolation_level": "REPEATABLE READ"} if source_engine.dialect.name == "postgresql" else {}
-        with source_engine.connect().execution_options(**isolation) as source, copy_engine.begin() as copy:
-            for name in DEFINITION_TABLES:
-                table = Base.metadata.tables[name]
-                rows = [dict(row._mapping) for row in source.execute(select(table))]
-                if name == "course":
-                    present = set(copy.scalars(select(table.c.id)))
-                    rows = [r for r in rows if r["id"] not in present]
-                if rows:
-                    copy.execute(table.insert(), rows)
+        _copy_rows(url, target_url, DEFINITION_TABLES)
     except DBAPIError as error:
         raise GradebookUnavailable(explain(url, error)) from None
-    finally:
-        source_engine.dispose()
-        copy_engine.dispose()
     return target_url
+
+
+def copy_gradebook(source_url, target_url, course_id="default_course"):
+    """Copy a whole gradebook (assignments, students, submissions, every score and comment, manual ones
+    included) into an empty database, e.g. a SQLite file into PostgreSQL. nbgrader itself only imports
+    students and assignments from CSV, not grades. Returns {table: rows copied}."""
+    with open_gradebook(source_url, course_id):
+        pass  # reachable, and in nbgrader's current schema
+    with open_gradebook(target_url, course_id) as target:
+        if target.assignments or target.students:
+            raise CourseError(f"the gradebook {masked(target_url)} already holds assignments or students: "
+                              "copy only into a new, empty database (create one with createdb)")
+    try:
+        return _copy_rows(source_url, target_url, [t.name for t in Base.metadata.sorted_tables])
+    except DBAPIError as error:
+        detail = _hide(_hide(" ".join(str(error.orig).split()), source_url), target_url)
+        raise GradebookUnavailable(f"copying {masked(source_url)} to {masked(target_url)} failed ({detail}); "
+                                   "nothing was written to the new database, so the copy can simply be run again") from None

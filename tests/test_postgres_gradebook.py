@@ -5,6 +5,7 @@ One throw-away server serves the whole module (see ``postgres_server``); each te
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,24 @@ def test_grading_into_postgres_gives_the_same_scores_as_sqlite(graded_on_both):
     totals = {row.student_id: row.score for row in write_report(postgres, [A])[0]}
     assert totals == {row.student_id: row.score for row in write_report(sqlite, [A])[0]}
     assert totals["perfect"] > totals["wrong"] > totals["blank"] == 0
+
+
+def test_an_existing_sqlite_gradebook_is_copied_to_postgres_with_every_grade(graded_on_both, server, tmp_path, capsys):
+    _, sqlite = graded_on_both
+    url = server.create_database("migrated")
+    assert main(["copy-gradebook", "--course", str(sqlite.root), url]) == 0
+    output = capsys.readouterr().out
+    assert "1 assignment(s), 3 student(s), 3 submission(s)" in output and server.password not in output
+    assert f"postgresql+psycopg2://nntest@127.0.0.1:{server.port}/migrated" in output
+    moved = _course(tmp_path, [A], url)
+    shutil.copytree(sqlite.autograded_dir, moved.autograded_dir)  # the record files beside the gradebook
+    assert _scores(moved) == _scores(sqlite)
+    assert [(r.student_id, r.score) for r in write_report(moved, [A])[0]] == \
+        [(r.student_id, r.score) for r in write_report(sqlite, [A])[0]]
+    # A second copy would mix two gradebooks: refused, and the first copy is untouched.
+    assert main(["copy-gradebook", "--course", str(sqlite.root), url]) == 2
+    assert "already holds assignments or students" in capsys.readouterr().err
+    assert _scores(moved) == _scores(sqlite)
 
 
 def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, capsys):
@@ -199,7 +218,8 @@ def test_a_server_lost_mid_run_keeps_what_was_recorded_and_a_rerun_finishes(serv
     from autograder.grading.record import record
 
     course = _course(tmp_path, [A], server.create_database("outage"))
-    _small_class(course)
+    write_submission(course, "perfect", A, answered_notebook(course, A))
+    write_submission(course, "blank", A, release_notebook(course, A))
     recorded = []
 
     def record_then_lose_the_server(course, result):
@@ -225,4 +245,4 @@ def test_a_server_lost_mid_run_keeps_what_was_recorded_and_a_rerun_finishes(serv
     monkeypatch.setattr(autograder.grade, "record", record)
     grade_course(course, [A], workers=2, feedback=False, out=lambda *_: None)
     with open_gradebook(course.db_url, course.course_id) as gb:
-        assert sorted(s.student.id for s in gb.assignment_submissions(A)) == ["blank", "perfect", "wrong"]
+        assert sorted(s.student.id for s in gb.assignment_submissions(A)) == ["blank", "perfect"]
