@@ -68,7 +68,7 @@ def explain(url, error):
     shown = masked(url)
     where = f"the gradebook {shown} (c.CourseDirectory.db_url in nbgrader_config.py)"
     if isinstance(error, ArgumentError):
-        return f"{where}: c.CourseDirectory.db_url is not a database URL: write it as postgresql://USER@HOST:PORT/DATABASE or sqlite:////path/gradebook.db."
+        return f"{where}: c.CourseDirectory.db_url is not a database URL: write it as postgresql+psycopg2://USER@HOST:PORT/DATABASE or sqlite:////path/gradebook.db."
     if isinstance(error, NoSuchModuleError | ModuleNotFoundError):
         return (f"{where} needs a database driver that is not installed ({error}). The course installs psycopg2 "
                 "(the lock's 'scale' extra, `make .venv/.installed`): write the URL as "
