@@ -154,12 +154,17 @@ def snapshot_definitions(url, target):
     Returns the copy's URL.
     """
     target_url = f"sqlite:///{Path(target)}"
-    with open_gradebook(target_url):
-        pass  # nbgrader creates its tables (and its default course) in the copy
+    # nbgrader's tables made directly: a new gradebook would also be stamped with its schema version,
+    # which costs a run of the `alembic` command, and a throw-away copy is never upgraded.
+    engine = create_engine(target_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
     try:
         _copy_rows(url, target_url, DEFINITION_TABLES)
     except DBAPIError as error:
         raise GradebookUnavailable(explain(url, error)) from None
+    with open_gradebook(target_url):
+        pass  # nbgrader's default course, which its preprocessors insert when missing: the workers only read
     return target_url
 
 

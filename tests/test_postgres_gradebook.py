@@ -67,7 +67,7 @@ def graded_on_both(server, tmp_path_factory):
     sqlite = _course(tmp_path_factory.mktemp("sqlite"), [A])
     for course in (postgres, sqlite):
         _small_class(course)
-        grade_course(course, [A], workers=2, out=lambda *_: None)
+        grade_course(course, [A], workers=1, out=lambda *_: None)
     return postgres, sqlite
 
 
@@ -125,7 +125,7 @@ def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, ca
         comment.manual_comment = "Right idea: use the boundary's sign."
         gb.db.commit()
 
-    assert main(["grade", "--course", str(postgres.root), A, "--workers", "2"]) == 0
+    assert main(["grade", "--course", str(postgres.root), A, "--workers", "1"]) == 0
     assert "***" not in capsys.readouterr().out  # nothing printed a URL at all
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         grade = gb.find_grade("test_score_lesson_students", A, A, "blank")
@@ -243,6 +243,6 @@ def test_a_server_lost_mid_run_keeps_what_was_recorded_and_a_rerun_finishes(serv
     assert sorted(p.name for p in course.autograded_dir.iterdir()) == recorded
 
     monkeypatch.setattr(autograder.grade, "record", record)
-    grade_course(course, [A], workers=2, feedback=False, out=lambda *_: None)
+    grade_course(course, [A], workers=1, feedback=False, out=lambda *_: None)
     with open_gradebook(course.db_url, course.course_id) as gb:
         assert sorted(s.student.id for s in gb.assignment_submissions(A)) == ["blank", "perfect"]
