@@ -106,7 +106,7 @@ def test_an_existing_sqlite_gradebook_is_copied_to_postgres_with_every_grade(gra
     assert _scores(moved) == _scores(sqlite)
 
 
-def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, capsys):
+def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, server, capsys):
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
@@ -135,6 +135,10 @@ def test_formgraders_manual_score_and_comment_survive_a_rerun(graded_on_both, ca
         assert gb.find_submission(A, "blank").score == 1.5
     page = (postgres.feedback_dir / "blank" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "Right idea: use the boundary" in page and "Score: 1.5 / " in page
+    # The password is in nbgrader_config.py only: no record, report, page or log the runs wrote holds it.
+    written = [p for p in postgres.root.rglob("*") if p.is_file() and p.name != "nbgrader_config.py"]
+    assert len(written) > 10
+    assert not [p for p in written if server.password.encode() in p.read_bytes()]
 
 
 def test_two_grading_runs_on_different_assignments_at_once_lose_nothing(server, tmp_path):
