@@ -34,6 +34,10 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@command -v bwrap >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; } || \
 		echo "warning: bubblewrap (bwrap) is missing: grading refuses to run without it unless --no-jail"
+	@# The tests start a throw-away PostgreSQL server for the server gradebook (Debian package postgresql).
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; } || \
+		echo "warning: PostgreSQL (Debian package postgresql) is missing: tests/test_postgres_gradebook.py will fail"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
