@@ -31,6 +31,8 @@ START_TIMEOUT = 60  # importing NumPy and pandas on a busy machine
 SETUP_BUDGET = 120  # seconds for a locked cell of the instructor's (no student code in it)
 VERDICT_GRACE = 60  # seconds the verdict process may spend on its own work beyond a cell's budget
 INTERRUPT_GRACE = 5
+REPLY_CHUNK = 50_000  # characters of the kernel's answer per message: under ZeroMQ's 64 KiB zero-copy threshold
+MAX_REPLY_CHARS = 100 * 1024**2
 
 # Runs in the student's kernel for each call. Whatever the student's code does to it only spoils that
 # student's own answer: what comes back is data, judged by the verdict process.
@@ -57,8 +59,9 @@ def _autograder_dispatch(request, name):
     try:
         payload = pickle.dumps((args, kwargs, result), protocol=5)
     except BaseException as caught:
-        return json.dumps({"status": "unpicklable", "message": f"{name} returned a {type(result).__name__}, which "
-                           f"cannot be sent to the grader ({type(caught).__name__}); return a NumPy array or a number"})
+        return json.dumps({"status": "unpicklable", "message": f"{name} returned a {type(result).__name__}, which the "
+                           f"grader cannot check (it cannot be copied out of the notebook: {type(caught).__name__}); "
+                           "return a NumPy array, a number, or a list, tuple or dict of them"})
     return json.dumps({"status": "raised" if error else "ok", "error": error,
                        "payload": base64.b64encode(payload).decode()})
 '''
@@ -165,39 +168,71 @@ class KernelCaller:
     def __call__(self, name, request):
         if self.dead:
             return {"status": "dead", "message": self.dead}, b""
-        from jupyter_core.utils import run_sync
-
         code = (f"{DISPATCH}\n_autograder_reply = _autograder_dispatch({base64.b64encode(request).decode()!r}, "
                 f"{name!r})\ndel _autograder_dispatch")
-        kc = self.executor.kc
+        expressions = {"size": "len(_autograder_reply)", "chunk": f"_autograder_reply[:{REPLY_CHUNK}]"}
         try:
-            msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=False,
-                                user_expressions={"reply": "_autograder_reply"})
-            reply = run_sync(self._wait)(msg_id, self.deadline)
-            if reply is None:
-                run_sync(self._interrupt)()
-                reply = run_sync(self._wait)(msg_id, time.monotonic() + INTERRUPT_GRACE)
-                if reply is None:
-                    self.executor._kill_kernel()
-                    self.dead = f"{name} kept running after its time limit and did not stop when interrupted"
-                    return {"status": "dead", "message": self.dead}, b""
+            content = self._execute(name, code, expressions)
+            if content is None:
                 return {"status": "timeout", "message": f"{name} ran longer than this test's time limit and was "
                                                         "stopped (an endless loop?)"}, b""
+            text = self._reply_text(content)
+            # The rest of a long answer in pieces: a kernel message over 64 KiB is sent by ZeroMQ's zero-copy path,
+            # which needs a thread the kernel may no longer be able to start (a submission at its process limit).
+            while text is not None and len(text[0]) < text[1]:
+                done = len(text[0])
+                more = self._execute(name, "", {"chunk": f"_autograder_reply[{done}:{done + REPLY_CHUNK}]"})
+                piece = None if more is None else self._reply_text(more, with_size=False)
+                text = None if not piece else (text[0] + piece[0], text[1])
         except _KernelGone:
             self.dead = f"the kernel died while {name} ran (it crashed the interpreter, exited, or went over the memory limit)"
             return {"status": "dead", "message": self.dead}, b""
-        return self._answer(name, reply["content"])
+        if self.dead:
+            return {"status": "dead", "message": self.dead}, b""
+        if content.get("status") != "ok" and content.get("ename") == "KeyboardInterrupt":
+            return {"status": "timeout", "message": f"{name} ran longer than this test's time limit"}, b""
+        if text is None:
+            return {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was "
+                                                   "changed)"}, b""
+        return self._answer(name, text[0])
+
+    def _execute(self, name, code, expressions):
+        """Run ``code`` silently in the kernel and return the reply's content; None when it timed out (the kernel
+        is interrupted; if it does not stop, it is killed and ``self.dead`` says why)."""
+        from jupyter_core.utils import run_sync
+
+        msg_id = self.executor.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                                          stop_on_error=False, user_expressions=expressions)
+        reply = run_sync(self._wait)(msg_id, self.deadline)
+        if reply is not None:
+            return reply["content"]
+        run_sync(self._interrupt)()
+        reply = run_sync(self._wait)(msg_id, time.monotonic() + INTERRUPT_GRACE)
+        if reply is None:
+            self.executor._kill_kernel()
+            self.dead = f"{name} kept running after its time limit and did not stop when interrupted"
+        return None
 
     @staticmethod
-    def _answer(name, content):
-        broken = {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was changed)"}
+    def _reply_text(content, with_size=True):
+        """(text so far, full length) of the kernel's answer, or None when the kernel did not give one."""
         if content.get("status") != "ok":
-            if content.get("ename") == "KeyboardInterrupt":
-                return {"status": "timeout", "message": f"{name} ran longer than this test's time limit"}, b""
-            return broken, b""
+            return None
         try:
-            text = content["user_expressions"]["reply"]["data"]["text/plain"]
-            answer = json.loads(ast.literal_eval(text))
+            found = content["user_expressions"]
+            chunk = ast.literal_eval(found["chunk"]["data"]["text/plain"])
+            size = int(ast.literal_eval(found["size"]["data"]["text/plain"])) if with_size else 0
+        except Exception:
+            return None
+        if not isinstance(chunk, str) or size > MAX_REPLY_CHARS:
+            return None
+        return chunk, size
+
+    @staticmethod
+    def _answer(name, text):
+        broken = {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was changed)"}
+        try:
+            answer = json.loads(text)
             status = answer["status"]
         except Exception:
             return broken, b""
