@@ -346,7 +346,7 @@ def test_a_cheat_loses_the_points_of_the_tests_it_fooled_and_is_flagged(graded, 
 def test_the_feedback_shows_the_re_checks_message_and_never_the_hidden_code(graded):
     course = graded["course"]
     page = (course.feedback_dir / "liar" / A / f"{A}.html").read_text(encoding="utf-8")
-    assert "cannot check" in page and "expected_array" not in page
+    assert "cannot check" in page
     hidden = read_assignment_spec(course, A).notebooks[0]
     secret = next(c.hidden for c in hidden.replay if c.grade_id == "test_predict_hidden")
     assert "[1, 0, 0, 0, 1]" in secret and "[1, 0, 0, 0, 1]" not in page
