@@ -133,7 +133,12 @@ def load_plain(data):
         raise
     except (Exception, RecursionError) as error:
         raise UncheckableResult(f"something that is not plain data ({type(error).__name__})") from None
-    _check_plain(value, set())
+    try:
+        _check_plain(value, set())
+    except UncheckableResult:
+        raise
+    except (Exception, RecursionError) as error:  # a malformed frame or array: never a test's own exception
+        raise UncheckableResult(f"something that is not plain data ({type(error).__name__})") from None
     return value
 
 
@@ -266,11 +271,15 @@ class Proxy:
             for key, trusted in kwargs.items():
                 if key in after_kwargs:
                     restore(trusted, after_kwargs[key], mapping)
+            result = substitute(result, mapping)
         except UncheckableResult as error:
             raise UncheckableResult(f"{name} {error}") from None
+        except (Exception, RecursionError) as error:  # a malformed value: never a test's own exception
+            raise UncheckableResult(f"{name} returned something that is not plain data ({type(error).__name__}), "
+                                    f"which the grader cannot check; {CHECKABLE}.") from None
         if status == "raised":
             raise rebuild_exception(reply.get("error") or {})
-        return substitute(result, mapping)
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
