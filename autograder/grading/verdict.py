@@ -261,7 +261,10 @@ class Proxy:
         if status not in ("ok", "raised"):
             raise ReplayStopped(f"{name}: {reply.get('message') or status}")
         try:
-            after_args, after_kwargs, result = load_plain(payload)
+            loaded = load_plain(payload)
+            if not (type(loaded) is tuple and len(loaded) == 3 and type(loaded[0]) is tuple and type(loaded[1]) is dict):
+                raise UncheckableResult("something other than the grader's answer")
+            after_args, after_kwargs, result = loaded
         except UncheckableResult as error:
             raise UncheckableResult(f"{name} returned {error}, which the grader cannot check; {CHECKABLE}.") from None
         mapping = {}
