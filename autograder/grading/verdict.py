@@ -54,7 +54,11 @@ class UncheckableResult(BaseException):
 
 
 class ReplayStopped(BaseException):
-    """The call could not be made or did not finish (time limit, dead kernel); the cell fails."""
+    """The call could not be made or did not finish (a dead kernel); the cell fails."""
+
+
+class CellTimeoutError(ReplayStopped):
+    """A call ran past the cell's time limit and was interrupted (named like the kernel's own timeout)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,6 +262,8 @@ class Proxy:
                                 f"({type(error).__name__}: {error})") from None
         reply, payload = self._channel.call(name, request)
         status = reply.get("status")
+        if status == "timeout":
+            raise CellTimeoutError(reply.get("message") or f"{name} ran longer than this test's time limit")
         if status not in ("ok", "raised"):
             raise ReplayStopped(f"{name}: {reply.get('message') or status}")
         try:
