@@ -8,8 +8,10 @@ each cheater loses the points of the cheated tests and is flagged, and honest su
 
 import ast
 import builtins
+import json
 import os
 import pickle
+import time
 
 import numpy as np
 import pandas as pd
@@ -140,6 +142,51 @@ def test_a_refused_value_fails_the_cell_with_a_message_the_student_can_act_on():
     assert outcome["ok"] is False and outcome["stage"] == "visible"
     assert "AlwaysEqual" in outcome["evalue"] and "cannot check" in outcome["evalue"]
     assert "NumPy array" in outcome["evalue"]
+
+
+@pytest.mark.parametrize("jailed", [True, False], ids=["jail", "no-jail"])
+def test_the_verdict_process_runs_cells_relays_calls_and_refuses_a_hostile_pickle(jailed, tmp_path):
+    """The real process (in its jail, and without one for --no-jail), with this test playing the kernel: an
+    honest answer passes, a wrong one fails with the check's message, a pickle that would run a command fails
+    the cell without running it."""
+    from autograder.grading.jail import Limits
+    from autograder.grading.replay import VerdictProcess
+
+    marker = tmp_path / "pwned"
+    answers = {"honest": np.array([8.0, -8.0]), "wrong": np.array([8.0, 0.0])}
+
+    def kernel(name, request):
+        args, kwargs = pickle.loads(request)
+        if name == "hostile":
+            return {"status": "ok"}, pickle.dumps((args, kwargs, Touch(str(marker))), protocol=5)
+        return {"status": "ok"}, pickle.dumps((args, kwargs, answers[name]), protocol=5)
+
+    verdict = VerdictProcess(str(COURSE.root), Limits(jail=jailed))
+    try:
+        verdict.ensure_started()
+        deadline = time.monotonic() + 120
+        assert verdict.exchange({"op": "begin", "functions": list(answers) + ["hostile"]}, b"", deadline, kernel) == \
+            {"op": "ready", "size": 0}
+        outcomes = {}
+        for name in ("honest", "wrong", "hostile"):
+            code = (f"from nnhelpers.checks import check_close\nimport numpy as np\n"
+                    f"check_close({name}(np.array([[9.0, 8.0], [3.0, 4.0]]), [2.0, 1.0], -18.0), [8.0, -8.0], name='{name}')")
+            parts = json.dumps([["visible", code]]).encode()
+            outcomes[name] = verdict.exchange({"op": "cell", "label": name}, parts, deadline, kernel)
+    finally:
+        verdict.close()
+    assert outcomes["honest"]["ok"] is True
+    assert outcomes["wrong"]["ename"] == "CheckFailure" and "1 of 2 value(s) are wrong" in outcomes["wrong"]["evalue"]
+    assert outcomes["hostile"]["ename"] == "UncheckableResult" and "posix.system" in outcomes["hostile"]["evalue"]
+    assert not marker.exists()
+
+
+class Touch:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
 
 
 # ---------------------------------------------------------------------------------------------
