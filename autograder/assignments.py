@@ -23,11 +23,29 @@ class TestCell:
     visible: str  # the cell's source up to its hidden region: all a student may see of it
 
 
+@dataclass(frozen=True)
+class ReplayCell:
+    """A cell the verdict process runs (see ``autograder.grading.verdict``): a locked cell of the instructor's
+    (setup, given code) or a test cell, split where its hidden part begins."""
+
+    grade_id: str
+    visible: str
+    hidden: str | None
+
+    def to_json(self):
+        return {"grade_id": self.grade_id, "visible": self.visible, "hidden": self.hidden}
+
+
 @dataclass
 class NotebookSpec:
     name: str
     functions: list[str] = field(default_factory=list)
     tests: list[TestCell] = field(default_factory=list)
+    replay: list[ReplayCell] = field(default_factory=list)
+
+    def replay_plan(self):
+        """What the verdict process needs for this notebook: the graded functions and the cells, in order."""
+        return {"functions": list(self.functions), "cells": [cell.to_json() for cell in self.replay]}
 
     @property
     def max_score(self):
@@ -50,6 +68,10 @@ class AssignmentSpec:
     @property
     def functions(self):
         return [f for nb in self.notebooks for f in nb.functions]
+
+    def replay_plans(self):
+        """{notebook: replay plan}, see :meth:`NotebookSpec.replay_plan`."""
+        return {nb.name: nb.replay_plan() for nb in self.notebooks}
 
     def hidden_test_views(self):
         """{notebook: {grade_id: visible part}} of the hidden tests, for redacting feedback."""
@@ -78,6 +100,28 @@ def _summary(source):
         if stripped.startswith("#") and HIDDEN_BEGIN not in stripped:
             return stripped.lstrip("#").strip()
     return ""
+
+
+def without_hidden_tests(source):
+    """A test cell as the student's kernel runs it: every hidden region removed (nbgrader's own rule)."""
+    kept, hidden = [], False
+    for line in source.split("\n"):
+        if HIDDEN_BEGIN in line:
+            hidden = True
+        elif HIDDEN_END in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def replay_cell(cell):
+    """The cell as the verdict process runs it, or None for a cell it skips (answers, free cells, markdown)."""
+    meta = nbgrader_meta(cell)
+    if cell.cell_type != "code" or meta.get("solution") or not (meta.get("grade") or meta.get("locked")):
+        return None
+    visible, marker, rest = cell.source.partition(HIDDEN_BEGIN)
+    return ReplayCell(grade_id=meta["grade_id"], visible=visible, hidden=(marker + rest) if marker else None)
 
 
 def source_notebook_path(course, assignment, notebook=None):
@@ -110,6 +154,9 @@ def read_notebook_spec(path):
             spec.functions.append(meta["grade_id"])
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
+        replayed = replay_cell(cell)
+        if replayed is not None:
+            spec.replay.append(replayed)
         if meta.get("grade") and not meta.get("solution"):
             spec.tests.append(TestCell(
                 grade_id=meta["grade_id"],

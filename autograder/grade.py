@@ -106,12 +106,14 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)
             hidden = spec.hidden_test_views()
+            replay = spec.replay_plans()
             for student in everyone:
                 folder = course.submitted_dir / student / assignment
                 if folder.is_dir():
                     tasks.append(GradeTask(
                         student=student, assignment=assignment, submission_dir=str(folder),
-                        notebooks=[nb.name for nb in spec.notebooks], hidden_tests=hidden, db_url=db_url,
+                        notebooks=[nb.name for nb in spec.notebooks], hidden_tests=hidden, replay=replay,
+                        db_url=db_url,
                         course_root=str(course.root), source_dir=str(course.source_dir / assignment),
                         scratch_root=str(scratch), limits=limits, feedback=feedback,
                     ))

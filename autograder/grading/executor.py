@@ -1,6 +1,6 @@
 """nbgrader's Execute preprocessor, taught what grading untrusted notebooks needs: a time cap for the
-whole notebook, surviving a dead kernel, copying the submission's files into the jail, and running
-the integrity probe after every test cell."""
+whole notebook, surviving a dead kernel, copying the submission's files into the jail, the trusted
+re-check of every test cell (``autograder.grading.replay``), and the integrity probe after every test cell."""
 
 import contextlib
 import os
@@ -22,6 +22,8 @@ def make_executor(config, **kwargs):
     class GradingExecute(Execute):
         def __init__(self, time_cap, nonce, inbox=None, **kw):
             super().__init__(**kw)
+            self.replay = None  # the notebook's ReplaySession, set by the pipeline
+            self.divergences = []  # (grade_id, outcome): passed in the kernel, failed the trusted re-check
             self.inbox = inbox
             self.started_cells = False
             self.probes_sent = 0
@@ -81,13 +83,49 @@ def make_executor(config, **kwargs):
                 self.capped = True
                 cell.outputs = [error_output(NOT_RUN, f"not run: the notebook used up its time limit of {self.time_cap} s")]
             else:
-                cell, resources = self._execute(cell, resources, index)
+                cell, resources = self._run_cell(cell, resources, index)
             # A probe right after every test cell (and after the last cell): each verdict is checked while
             # whatever produced it is still in place; silent, so no IPython cell event runs before it.
             from nbgrader.utils import is_grade
 
             if (index == self.last_code_index or is_grade(cell)) and not self.dead:
                 self._probe()
+            return cell, resources
+
+        def _run_cell(self, cell, resources, index):
+            """The trusted re-check of an instructor's cell first (in the state the notebook has here), then the
+            kernel runs the cell without its hidden part: hidden tests never reach the student's process."""
+            from nbgrader.utils import is_grade, is_solution
+
+            from autograder.assignments import without_hidden_tests
+
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if self.replay is None or is_solution(cell) or not self.replay.covers(grade_id):
+                return self._execute(cell, resources, index)
+            # A test cell's re-check (its visible and hidden parts) has the time limit the whole cell had in the kernel.
+            outcome = self.replay.run(grade_id, self._cell_timeout(cell) if is_grade(cell) else None)
+            if self.replay.kernel_dead:
+                self.dead = self.replay.kernel_dead
+                cell.outputs = [error_output("KernelDied", self.dead)]
+                return cell, resources
+            if not is_grade(cell):
+                return self._execute(cell, resources, index)
+            if outcome.get("ename") == "CellTimeoutError":
+                # Already too slow: running it in the kernel again would only spend the notebook's time a second time.
+                cell.outputs = [error_output(outcome["ename"], outcome["evalue"])]
+                return cell, resources
+            full = cell.source
+            cell.source = without_hidden_tests(full)
+            try:
+                cell, resources = self._execute(cell, resources, index)
+            finally:
+                cell.source = full
+            kernel_failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            if not outcome["ok"] and not kernel_failed:
+                # The lower of the two verdicts: the kernel's passed, the trusted one did not.
+                cell.outputs.append(error_output(outcome["ename"], outcome["evalue"]))
+                if outcome["stage"] == "visible" and not outcome.get("grader"):
+                    self.divergences.append((grade_id, outcome))
             return cell, resources
 
         def _execute(self, cell, resources, index):

@@ -200,3 +200,32 @@ def kernel_pid_in_jail(outer_pid):
     except OSError:
         return None
     return int(children[0]) if children else None
+
+
+VERDICT_INSIDE = "/opt/autograder/verdict.py"
+
+
+def verdict_command(course_root, limits, settings):
+    """The argv of the verdict process (``autograder.grading.verdict``) in a jail of its own: it never runs
+    student code, but it reads values the student's code made, so it gets no network, a read-only file
+    system and nothing of the course but ``data/``."""
+    command = [sys.executable, "-I", VERDICT_INSIDE, json.dumps(settings)]
+    args = [bwrap_path(), "--size", str(32 * 1024**2), "--tmpfs", "/tmp", *_system_binds(), *_python_binds()]
+    data = Path(course_root) / "data"
+    if data.is_dir():
+        args += ["--ro-bind", str(data), DATA_INSIDE]
+    args += [
+        "--ro-bind", str(Path(__file__).with_name("verdict.py")), VERDICT_INSIDE,
+        "--proc", "/proc", "--dev", "/dev", "--dir", "/tmp/home", "--chdir", "/tmp",
+        "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
+        "--die-with-parent", "--new-session", "--hostname", "verdict", "--clearenv",
+    ]
+    environment = {
+        "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "MPLBACKEND": "agg", "NNHELPERS_DATA_DIR": DATA_INSIDE,
+        "NNHELPERS_PROGRESS": "off", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "VIRTUAL_ENV": sys.prefix,
+    }
+    for name, value in environment.items():
+        args += ["--setenv", name, value]
+    return [*args, "--", *command]

@@ -7,6 +7,7 @@ with hidden tests redacted, and returns everything as a :class:`TaskResult`. The
 records results one at a time (see ``autograder.grading.record``), so any number of workers can run at once.
 """
 
+import atexit
 import contextlib
 import functools
 import os
@@ -26,6 +27,7 @@ from autograder.grading.executor import make_executor
 from autograder.grading.integrity import Flag, FlagKind, Status, cell_findings, read_report
 from autograder.grading.jail import INBOX_INSIDE, Limits
 from autograder.grading.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
+from autograder.grading.replay import ReplaySession, VerdictProcess
 
 # Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
 RESOURCE_ERRORS = {"MemoryError": "it went over the memory limit", "CellTimeoutError": "it ran too long"}
@@ -38,6 +40,7 @@ class GradeTask:
     submission_dir: str
     notebooks: list  # notebook names (without .ipynb) the assignment has
     hidden_tests: dict  # {notebook: {grade_id: the visible part of the cell}}
+    replay: dict  # {notebook: the trusted re-check's plan}, see AssignmentSpec.replay_plans
     db_url: str  # a read-only snapshot of the gradebook
     course_root: str
     source_dir: str  # source/<assignment>, for the non-notebook files nbgrader copies in
@@ -111,6 +114,19 @@ def init_worker(course_root, scratch_root):
     warnings.filterwarnings("ignore", module="nbformat")
     _STATE["config"] = Course.at(course_root).config()
     _STATE["kernels"] = KernelPool()
+    _STATE["verdict"] = None
+
+
+def _verdict_process(task):
+    """The worker's verdict process for these settings (one for the worker's life; it never runs student code)."""
+    verdict = _STATE.get("verdict")
+    if verdict is not None and (verdict.course_root, verdict.limits) == (task.course_root, task.limits):
+        return verdict
+    if verdict is not None:
+        verdict.close()
+    verdict = _STATE["verdict"] = VerdictProcess(task.course_root, task.limits)
+    atexit.register(verdict.close)
+    return verdict
 
 
 def _config():
@@ -208,6 +224,9 @@ def _grade_notebook(task, notebook, flags):
         "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)",
         "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)"],
     }
+    plan = task.replay.get(notebook)
+    if plan is not None:
+        executor.replay = ReplaySession(_verdict_process(task), plan, executor)
     try:
         nb, resources = executor.preprocess(nb, resources, km=slot.km)
         files, probes = read_report(slot.report, nonce)
@@ -240,6 +259,13 @@ def _grade_notebook(task, notebook, flags):
     elif executor.capped:
         flags.append(Flag(FlagKind.STOPPED,
                           f"{notebook}: stopped at its time limit of {limits.time_cap} s; the cells after that were not run"))
+    for grade_id, outcome in executor.divergences:
+        message = (outcome.get("evalue") or "").strip().splitlines()
+        flags.append(Flag(FlagKind.TAMPERING, f"{notebook}: tampering: {grade_id} passed in the notebook but failed the "
+                                              f"trusted re-check ({outcome['ename']}: {(message or [''])[0][:200]})"))
+        result.tampered = True
+    if executor.replay is not None and executor.replay.problem:
+        flags.append(Flag(FlagKind.GRADER, f"{notebook}: {executor.replay.problem}; its test cells count as failed"))
     if files:
         flags.append(Flag(FlagKind.FILES, f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}"))
     findings = list(dict.fromkeys(f for probe in probes for f in probe["tampering"]))

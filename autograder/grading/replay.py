@@ -1,0 +1,340 @@
+"""The trusted re-check of every test cell, as the grading process sees it.
+
+The test cells' verdicts come from the verdict process (``autograder.grading.verdict``), which runs
+the instructor's test cells (visible and hidden parts) from ``source/`` and calls the student's
+functions in the kernel through proxies. This module starts that process (jailed, one per worker),
+and relays: each call it asks for becomes a silent execution in the kernel, whose answer (JSON with
+the pickled value as base64) goes back as bytes. This process parses JSON only and never unpickles
+what the kernel sends.
+
+A test cell is re-checked at its own place in the notebook, just before the kernel runs the cell's
+visible part, so the student's functions are called in exactly the state the notebook has there. The
+kernel never sees a hidden test: the hidden part of a cell runs in the verdict process only.
+"""
+
+import ast
+import base64
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from autograder.grading import jail
+
+VERDICT_SCRIPT = Path(__file__).with_name("verdict.py")
+START_TIMEOUT = 60  # importing NumPy and pandas on a busy machine
+SETUP_BUDGET = 120  # seconds for a locked cell of the instructor's (no student code in it)
+VERDICT_GRACE = 60  # seconds the verdict process may spend on its own work beyond a cell's budget
+INTERRUPT_GRACE = 5
+REPLY_CHUNK = 50_000  # characters of the kernel's answer per message: under ZeroMQ's 64 KiB zero-copy threshold
+MAX_REPLY_CHARS = 100 * 1024**2
+
+# Runs in the student's kernel for each call. Whatever the student's code does to it only spoils that
+# student's own answer: what comes back is data, judged by the verdict process.
+DISPATCH = r'''
+def _autograder_dispatch(request, name):
+    import base64, contextlib, io, json, pickle
+    namespace = get_ipython().user_ns
+    args, kwargs = pickle.loads(base64.b64decode(request))
+    sink = io.StringIO()
+    result, error = None, None
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            if name not in namespace:
+                raise NameError(f"name {name!r} is not defined")
+            result = namespace[name](*args, **kwargs)
+    except KeyboardInterrupt:
+        return json.dumps({"status": "interrupted"})
+    except BaseException as caught:
+        try:
+            message = str(caught)
+        except BaseException:
+            message = ""
+        error = {"types": [c.__name__ for c in type(caught).__mro__], "message": message[:4000]}
+    try:
+        payload = pickle.dumps((args, kwargs, result), protocol=5)
+    except BaseException as caught:
+        return json.dumps({"status": "unpicklable", "message": f"{name} returned a {type(result).__name__}, which the "
+                           f"grader cannot check (it cannot be copied out of the notebook: {type(caught).__name__}); "
+                           "return a NumPy array, a number, or a list, tuple or dict of them"})
+    return json.dumps({"status": "raised" if error else "ok", "error": error,
+                       "payload": base64.b64encode(payload).decode()})
+'''
+
+
+class VerdictUnavailable(RuntimeError):
+    """The verdict process could not start or stopped answering."""
+
+
+class VerdictProcess:
+    """The worker's verdict process: started on first use, restarted when it dies, killed at exit."""
+
+    def __init__(self, course_root, limits):
+        self.course_root = course_root
+        self.limits = limits
+        self.process = None
+        self.buffer = b""
+
+    def _start(self):
+        settings = {"memory_bytes": self.limits.memory_bytes}
+        if self.limits.jail:
+            command = jail.verdict_command(self.course_root, self.limits, settings)
+            env = None
+        else:
+            command = [sys.executable, "-I", str(VERDICT_SCRIPT), json.dumps(settings)]
+            env = dict(os.environ)
+            data = Path(self.course_root) / "data"
+            if data.is_dir():
+                env["NNHELPERS_DATA_DIR"] = str(data)
+        self.buffer = b""
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+
+    def ensure_started(self):
+        if self.process is None or self.process.poll() is not None:
+            self.close()
+            self._start()
+
+    def close(self):
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+    # -- framing: a JSON header line, then `size` bytes -------------------------------------
+    def send(self, header, payload=b""):
+        try:
+            self.process.stdin.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
+            self.process.stdin.flush()
+        except (OSError, ValueError) as error:
+            raise VerdictUnavailable(f"the verdict process stopped ({error})") from None
+
+    def _fill(self, deadline):
+        fd = self.process.stdout.fileno()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise VerdictUnavailable("the verdict process did not answer in time")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            raise VerdictUnavailable("the verdict process did not answer in time")
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            raise VerdictUnavailable("the verdict process stopped")
+        self.buffer += chunk
+
+    def receive(self, deadline):
+        while b"\n" not in self.buffer:
+            self._fill(deadline)
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        header = json.loads(line)
+        while len(self.buffer) < header.get("size", 0):
+            self._fill(deadline)
+        size = header.get("size", 0)
+        payload, self.buffer = self.buffer[:size], self.buffer[size:]
+        return header, payload
+
+    def exchange(self, header, payload, deadline, on_call):
+        """Send a request and relay the verdict process's calls until its answer comes."""
+        self.send(header, payload)
+        while True:
+            answer, data = self.receive(deadline)
+            if answer.get("op") != "call":
+                return answer
+            reply, reply_payload = on_call(answer["name"], data)
+            self.send({"op": "reply", **reply}, reply_payload)
+
+
+class KernelCaller:
+    """Calls a graded function in the student's kernel for the verdict process, within a deadline."""
+
+    def __init__(self, executor):
+        self.executor = executor
+        self.deadline = None
+        self.dead = None  # why the kernel can no longer be called
+
+    def __call__(self, name, request):
+        if self.dead:
+            return {"status": "dead", "message": self.dead}, b""
+        code = (f"{DISPATCH}\n_autograder_reply = _autograder_dispatch({base64.b64encode(request).decode()!r}, "
+                f"{name!r})\ndel _autograder_dispatch")
+        expressions = {"size": "len(_autograder_reply)", "chunk": f"_autograder_reply[:{REPLY_CHUNK}]"}
+        try:
+            content = self._execute(name, code, expressions)
+            if content is None:
+                return {"status": "timeout", "message": f"{name} ran longer than this test's time limit and was "
+                                                        "stopped (an endless loop?)"}, b""
+            text = self._reply_text(content)
+            # The rest of a long answer in pieces: a kernel message over 64 KiB is sent by ZeroMQ's zero-copy path,
+            # which needs a thread the kernel may no longer be able to start (a submission at its process limit).
+            while text is not None and len(text[0]) < text[1]:
+                done = len(text[0])
+                more = self._execute(name, "", {"chunk": f"_autograder_reply[{done}:{done + REPLY_CHUNK}]"})
+                piece = None if more is None else self._reply_text(more, with_size=False)
+                text = None if not piece else (text[0] + piece[0], text[1])
+        except _KernelGone:
+            self.dead = f"the kernel died while {name} ran (it crashed the interpreter, exited, or went over the memory limit)"
+            return {"status": "dead", "message": self.dead}, b""
+        if self.dead:
+            return {"status": "dead", "message": self.dead}, b""
+        if content.get("status") != "ok" and content.get("ename") == "KeyboardInterrupt":
+            return {"status": "timeout", "message": f"{name} ran longer than this test's time limit"}, b""
+        if text is None:
+            return {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was "
+                                                   "changed)"}, b""
+        return self._answer(name, text[0])
+
+    def _execute(self, name, code, expressions):
+        """Run ``code`` silently in the kernel and return the reply's content; None when it timed out (the kernel
+        is interrupted; if it does not stop, it is killed and ``self.dead`` says why)."""
+        from jupyter_core.utils import run_sync
+
+        msg_id = self.executor.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                                          stop_on_error=False, user_expressions=expressions)
+        reply = run_sync(self._wait)(msg_id, self.deadline)
+        if reply is not None:
+            return reply["content"]
+        run_sync(self._interrupt)()
+        reply = run_sync(self._wait)(msg_id, time.monotonic() + INTERRUPT_GRACE)
+        if reply is None:
+            self.executor._kill_kernel()
+            self.dead = f"{name} kept running after its time limit and did not stop when interrupted"
+        return None
+
+    @staticmethod
+    def _reply_text(content, with_size=True):
+        """(text so far, full length) of the kernel's answer, or None when the kernel did not give one."""
+        if content.get("status") != "ok":
+            return None
+        try:
+            found = content["user_expressions"]
+            chunk = ast.literal_eval(found["chunk"]["data"]["text/plain"])
+            size = int(ast.literal_eval(found["size"]["data"]["text/plain"])) if with_size else 0
+        except Exception:
+            return None
+        if not isinstance(chunk, str) or size > MAX_REPLY_CHARS:
+            return None
+        return chunk, size
+
+    @staticmethod
+    def _answer(name, text):
+        broken = {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was changed)"}
+        try:
+            answer = json.loads(text)
+            status = answer["status"]
+        except Exception:
+            return broken, b""
+        if status == "interrupted":
+            return {"status": "timeout", "message": f"{name} ran longer than this test's time limit"}, b""
+        if status not in ("ok", "raised"):
+            return {"status": "refused", "message": str(answer.get("message", status))[:2000]}, b""
+        try:
+            payload = base64.b64decode(answer["payload"], validate=True)
+        except Exception:
+            return broken, b""
+        error = answer.get("error")
+        return {"status": status, "error": error if isinstance(error, dict) else None}, payload
+
+    async def _wait(self, msg_id, deadline):
+        from queue import Empty
+
+        kc, km = self.executor.kc, self.executor.km
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            try:
+                msg = await kc.shell_channel.get_msg(timeout=min(remaining, 1.0))
+            except Empty:
+                if not await km.is_alive():
+                    raise _KernelGone from None
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+
+    async def _interrupt(self):
+        with contextlib.suppress(Exception):
+            await self.executor.km.interrupt_kernel()
+
+
+class _KernelGone(Exception):
+    pass
+
+
+class ReplaySession:
+    """One notebook's re-check: the plan's cells, run in order as the executor reaches them."""
+
+    def __init__(self, verdict, plan, executor):
+        self.verdict = verdict
+        self.cells = plan["cells"]
+        self.functions = plan["functions"]
+        self.position = {cell["grade_id"]: i for i, cell in enumerate(self.cells)}
+        self.caller = KernelCaller(executor)
+        self.outcomes = {}
+        self.next = 0
+        self.started = False
+        self.problem = None  # a failure of the grader's own machinery, for a GRADER flag
+
+    def covers(self, grade_id):
+        return grade_id in self.position
+
+    def _begin(self):
+        self.started = True
+        try:
+            self.verdict.ensure_started()
+            deadline = time.monotonic() + START_TIMEOUT
+            answer = self.verdict.exchange({"op": "begin", "functions": self.functions}, b"", deadline, self.caller)
+            if answer.get("op") != "ready":
+                raise VerdictUnavailable(f"the verdict process answered {answer.get('op')!r}")
+        except (VerdictUnavailable, OSError) as error:
+            self._broken(f"the trusted re-check could not start: {error}")
+
+    def _broken(self, message):
+        self.problem = self.problem or message
+        self.verdict.close()
+
+    def _run(self, index, budget):
+        cell = self.cells[index]
+        if self.problem:
+            return {"ok": False, "stage": "visible", "ename": "RecheckFailed", "evalue": self.problem, "grader": True}
+        self.caller.deadline = time.monotonic() + budget
+        parts = [["visible", cell["visible"]]] + ([["hidden", cell["hidden"]]] if cell.get("hidden") else [])
+        try:
+            answer = self.verdict.exchange({"op": "cell", "label": cell["grade_id"]}, json.dumps(parts).encode(),
+                                           time.monotonic() + budget + VERDICT_GRACE, self.caller)
+        except (VerdictUnavailable, OSError, ValueError) as error:
+            self._broken(f"the trusted re-check stopped in {cell['grade_id']}: {error}")
+            return {"ok": False, "stage": "visible", "ename": "RecheckFailed", "evalue": self.problem, "grader": True}
+        if answer.get("op") != "result":
+            self._broken(f"the verdict process answered {answer.get('op')!r} in {cell['grade_id']}")
+            return {"ok": False, "stage": "visible", "ename": "RecheckFailed", "evalue": self.problem, "grader": True}
+        return {k: answer[k] for k in ("ok", "stage", "ename", "evalue") if k in answer}
+
+    def run(self, grade_id, budget):
+        """The outcome of the plan's cell ``grade_id`` (running any earlier plan cell not yet run first)."""
+        if not self.started:
+            self._begin()
+        target = self.position[grade_id]
+        while self.next <= target:
+            index = self.next
+            self.next += 1
+            if index not in self.outcomes:
+                is_target = index == target
+                self.outcomes[index] = self._run(index, budget if is_target and budget else SETUP_BUDGET)
+        return self.outcomes[target]
+
+    @property
+    def kernel_dead(self):
+        return self.caller.dead
