@@ -28,6 +28,7 @@ stays, and ``--skip-graded`` grades the rest.
 import asyncio
 import contextlib
 import io
+import logging
 import os
 import shutil
 import tarfile
@@ -137,8 +138,6 @@ class GraderPlugin(WorkerPlugin):
             raise _RUNS[self.run_id] from error
 
     def _prepare(self, worker):
-        from autograder.course import Course
-        from autograder.grading import pipeline
         from autograder.grading.jail import JailUnavailable, check_available, kernel_nnhelpers
 
         address = _worker_address(worker)
@@ -151,12 +150,19 @@ class GraderPlugin(WorkerPlugin):
                     kernel_nnhelpers()
             except JailUnavailable as error:
                 raise WorkerCannotGrade(f"worker {address} cannot grade in a jail: {error}") from None
+            # Imported only now: nbgrader takes seconds to import, wasted on a worker that refuses.
+            from autograder.course import Course
+            from autograder.grading import pipeline
+
             shutil.rmtree(root, ignore_errors=True)
             _unpack_kit(self.kit, course_root)
             scratch.mkdir(parents=True)
             db_url = self.db_url
             if db_url.startswith(SQLITE_PREFIX):
                 db_url = SQLITE_PREFIX + str(course_root / SNAPSHOT_NAME)
+            previous = pipeline._STATE.get("kernels")
+            if previous is not None:  # a warm kernel of an earlier run on this worker: not needed any more
+                previous.close()
             pipeline.init_worker(str(course_root), str(scratch))
             config = Course.at(course_root).config()
         return {"root": root, "course": course_root, "scratch": scratch, "db_url": db_url, "config": config}
@@ -209,9 +215,15 @@ def connect(scheduler):
         yield scheduler
         return
     address = getattr(scheduler, "scheduler_address", scheduler)
+    # Dask logs each failed attempt to reach a lost scheduler with a traceback; the run ends with one
+    # clear message instead (SchedulerLost).
+    quiet = logging.getLogger("distributed.client")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as error:
+        quiet.setLevel(level)
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}). "
                            "Start one (`dask scheduler`) and its workers (`dask worker ADDRESS --nthreads 1`), "
                            "or check the address; see docs/grading-on-a-cluster.md.") from None
@@ -220,6 +232,7 @@ def connect(scheduler):
     finally:
         with contextlib.suppress(Exception):
             client.close(timeout=5)
+        quiet.setLevel(level)
 
 
 def _address(client):
@@ -245,11 +258,14 @@ def run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_res
                                f"workers with `dask worker {address} --nthreads 1`") from None
         out(f"grading on the Dask cluster at {address} with {len(client.scheduler_info(n_workers=-1)['workers'])} "
             "worker(s) at the start")
+        _check_workers(client)
         plugin = GraderPlugin(run_id, build_kit(course, assignments, db_url), db_url, limits.jail)
         try:
             client.register_plugin(plugin, name=plugin_name)
         except WorkerCannotGrade as error:
             raise ClusterError(f"{error}\nFix that worker or stop it, then grade again.") from None
+        except ImportError:
+            raise ClusterError(NO_AUTOGRADER.format(workers="a worker that just joined")) from None
         pending = {}
         try:
             for task in tasks:
@@ -264,12 +280,18 @@ def run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_res
                 except KilledWorker:
                     result = crashed(task, "the workers grading this submission died several times; "
                                            "it was not graded")
+                except ImportError:
+                    raise ClusterError(NO_AUTOGRADER.format(workers="a worker that joined during the run")) from None
                 except WorkerCannotGrade as error:
                     raise ClusterError(f"{error}\nFix that worker or stop it, then grade again with --skip-graded: "
                                        "the submissions recorded so far are kept.") from None
                 except Exception as error:
                     if future.cancelled() or client.status != "running":
                         raise SchedulerLost(_lost_message(address, pending)) from None
+                    if "deserialization of the task graph" in str(error):
+                        raise ClusterError(f"the Dask scheduler at {address} or a worker could not read the grading "
+                                           "tasks: run them in the course's environment, from its checkout "
+                                           "(see docs/grading-on-a-cluster.md)") from None
                     # A bug in the worker: reported on that submission only, as in the local pool.
                     result = crashed(task, f"grader error: {type(error).__name__}: {error}")
                 on_result(result)
@@ -288,6 +310,26 @@ def run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_res
             for future, _ in pending.values():
                 with contextlib.suppress(Exception):
                     future.release()
+
+
+# Evaluated on each worker by the builtin eval: a function of this module could not even be unpickled
+# where the autograder package is missing, which is what this finds out.
+AUTOGRADER_PROBE = "__import__('importlib.util').util.find_spec('autograder') is not None"
+NO_AUTOGRADER = ("{workers} cannot import the autograder package: start every worker from a checkout of the "
+                 "course, in its environment (e.g. `PYTHONPATH=/path/to/course dask worker ADDRESS --nthreads 1`); "
+                 "see docs/grading-on-a-cluster.md")
+
+
+def _check_workers(client):
+    # Dask's scheduler unpickles the tasks too: it needs the package as much as the workers do.
+    if not client.run_on_scheduler(eval, AUTOGRADER_PROBE):
+        raise ClusterError(NO_AUTOGRADER.format(workers=f"the scheduler at {_address(client)}")
+                           .replace("every worker", "the scheduler and every worker")
+                           .replace("dask worker ADDRESS --nthreads 1", "dask scheduler"))
+    found = client.run(eval, AUTOGRADER_PROBE)
+    missing = sorted(worker for worker, importable in found.items() if not importable)
+    if missing:
+        raise ClusterError(NO_AUTOGRADER.format(workers="worker " + ", ".join(missing)))
 
 
 def _lost_message(address, pending):
