@@ -7,6 +7,7 @@ students of one assignment: one right, one wrong, one wrong and tampering.
 """
 
 import contextlib
+import datetime
 import json
 import os
 import signal
@@ -26,7 +27,7 @@ from nbgrader.api import Gradebook
 import autograder.grade
 from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, write_submission
-from autograder.grade import grade_course
+from autograder.grade import grade_course, graded_already
 from autograder.grading.cluster import ClusterError
 from autograder.grading.jail import PIDS_CGROUP_ROOT
 from autograder.grading.record import read_record
@@ -301,3 +302,9 @@ def test_the_scheduler_dying_ends_the_run_and_a_rerun_finishes_it(tmp_path, refe
     assert f"grading {len(STUDENTS) - len(kept)} submission(s)" in rerun.stdout
     assert {s: read_record(course, s, A)["graded_at"] for s in kept} == kept  # not graded again
     assert outcome(course) == reference
+    # A student who hands in again after grading is graded again by --skip-graded.
+    write_submission(course, "wrong", A, answered_notebook(course, A),
+                     timestamp=datetime.datetime(2026, 11, 21, 9, 30, tzinfo=datetime.UTC))
+    with Gradebook(course.db_url) as gb:
+        assert not graded_already(course, gb, "wrong", A)
+        assert graded_already(course, gb, "right", A) and graded_already(course, gb, "tampers", A)

@@ -124,8 +124,8 @@ class GraderPlugin(WorkerPlugin):
         self.jail = jail
 
     async def setup(self, worker):
-        # Checking the jail and warming the first kernel take seconds: off the worker's event loop,
-        # which must keep answering the scheduler's heartbeats meanwhile.
+        # Checking the jail and importing nbgrader take seconds: off the worker's event loop, which
+        # must keep answering the scheduler meanwhile.
         address = _worker_address(worker)
         try:
             _RUNS[self.run_id] = await asyncio.to_thread(self._prepare, worker)
