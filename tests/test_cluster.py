@@ -141,8 +141,11 @@ class DaskProcesses:
         # the workers run from the course's checkout, as docs/grading-on-a-cluster.md says.
         return dict(env or os.environ, PYTHONPATH=str(ROOT))
 
-    def worker(self, scheduler, name, env=None):
-        env = self.course_environment(env)
+    def worker(self, scheduler, name, env=None, from_checkout=True):
+        if from_checkout:
+            env = self.course_environment(env)
+        else:
+            env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONPATH"}
         local = self.folder / name
         local.mkdir()
         return self._start([str(BIN / "dask"), "worker", scheduler.address, "--host", "127.0.0.1", "--nthreads", "1",
@@ -150,8 +153,9 @@ class DaskProcesses:
                             "--death-timeout", "30"], name, env)
 
     def wait_for_workers(self, scheduler, count):
+        """Until exactly ``count`` workers are connected (a killed one is gone, new ones have joined)."""
         with Client(scheduler.address, timeout=WAIT, set_as_default=False) as client:
-            client.wait_for_workers(count, timeout=WAIT)
+            _wait_for(lambda: len(client.scheduler_info(n_workers=-1)["workers"]) == count, f"{count} worker(s)")
 
     @staticmethod
     def kill(process):
@@ -264,14 +268,22 @@ def test_the_scheduler_dying_ends_the_run_and_a_rerun_finishes_it(tmp_path, refe
     course = build_class(tmp_path / "course")
     scheduler = dask_processes.scheduler()
 
-    # First a worker that cannot jail (no /usr/bin on its PATH: bubblewrap is not found there, as on a
-    # machine without it): the run refuses, naming it, before anything is graded.
+    # First a worker that cannot import the grader, then one that cannot jail (no /usr/bin on its PATH:
+    # bubblewrap is not found there, as on a machine without it). Each time the run refuses, naming the
+    # worker, before anything is graded.
+    lost = dask_processes.worker(scheduler, "nograder", from_checkout=False)
+    dask_processes.wait_for_workers(scheduler, 1)
+    with pytest.raises(ClusterError, match=r"worker tcp://127\.0\.0\.1:\d+ cannot import the autograder package"):
+        grade_course(course, scheduler=scheduler.address, out=lambda *_: None)
+    dask_processes.kill(lost)
+    dask_processes.wait_for_workers(scheduler, 0)
     refusing = dask_processes.worker(scheduler, "nojail", env=dict(os.environ, PATH=str(BIN)))
     dask_processes.wait_for_workers(scheduler, 1)
     with pytest.raises(ClusterError, match=r"worker tcp://127\.0\.0\.1:\d+ cannot grade in a jail: bubblewrap .*--no-jail"):
         grade_course(course, scheduler=scheduler.address, out=lambda *_: None)
     assert not any(read_record(course, s, A) for s in STUDENTS)
     dask_processes.kill(refusing)
+    dask_processes.wait_for_workers(scheduler, 0)
 
     dask_processes.worker(scheduler, "first")
     dask_processes.wait_for_workers(scheduler, 1)

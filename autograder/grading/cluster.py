@@ -249,52 +249,19 @@ def run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_res
     scheduler goes away; every result received before that has been recorded."""
     run_id = uuid.uuid4().hex[:12]
     plugin_name = f"autograder-{run_id}"
+    pending = {}  # key -> (future, task), until its result is recorded
     with connect(scheduler) as client:
         address = _address(client)
         try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT)
-        except (TimeoutError, OSError):
-            raise ClusterError(f"no Dask worker joined the scheduler at {address} within {WORKER_WAIT} s: start "
-                               f"workers with `dask worker {address} --nthreads 1`") from None
-        out(f"grading on the Dask cluster at {address} with {len(client.scheduler_info(n_workers=-1)['workers'])} "
-            "worker(s) at the start")
-        _check_workers(client)
-        plugin = GraderPlugin(run_id, build_kit(course, assignments, db_url), db_url, limits.jail)
-        try:
-            client.register_plugin(plugin, name=plugin_name)
-        except WorkerCannotGrade as error:
-            raise ClusterError(f"{error}\nFix that worker or stop it, then grade again.") from None
-        except ImportError:
-            raise ClusterError(NO_AUTOGRADER.format(workers="a worker that just joined")) from None
-        pending = {}
-        try:
+            _prepare_workers(client, address, GraderPlugin(run_id, build_kit(course, assignments, db_url), db_url,
+                                                           limits.jail), plugin_name, out)
             for task in tasks:
-                key = f"grade-{task.student}-{task.assignment}-{run_id}"
                 future = client.submit(grade_shipped, run_id, task, _submission_files(task.submission_dir),
-                                       key=key, pure=False)
+                                       key=f"grade-{task.student}-{task.assignment}-{run_id}", pure=False)
                 pending[future.key] = (future, task)
             for future in as_completed([f for f, _ in pending.values()], loop=client.loop):
                 task = pending[future.key][1]
-                try:
-                    result = future.result()
-                except KilledWorker:
-                    result = crashed(task, "the workers grading this submission died several times; "
-                                           "it was not graded")
-                except ImportError:
-                    raise ClusterError(NO_AUTOGRADER.format(workers="a worker that joined during the run")) from None
-                except WorkerCannotGrade as error:
-                    raise ClusterError(f"{error}\nFix that worker or stop it, then grade again with --skip-graded: "
-                                       "the submissions recorded so far are kept.") from None
-                except Exception as error:
-                    if future.cancelled() or client.status != "running":
-                        raise SchedulerLost(_lost_message(address, pending)) from None
-                    if "deserialization of the task graph" in str(error):
-                        raise ClusterError(f"the Dask scheduler at {address} or a worker could not read the grading "
-                                           "tasks: run them in the course's environment, from its checkout "
-                                           "(see docs/grading-on-a-cluster.md)") from None
-                    # A bug in the worker: reported on that submission only, as in the local pool.
-                    result = crashed(task, f"grader error: {type(error).__name__}: {error}")
-                on_result(result)
+                on_result(_result_of(future, task, client, address, pending, crashed))
                 del pending[future.key]
                 future.release()
         except (CommClosedError, OSError):
@@ -307,29 +274,57 @@ def run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_res
                     client.cancel([f for f, _ in pending.values()])
                 with contextlib.suppress(Exception):
                     client.unregister_worker_plugin(plugin_name)
-            for future, _ in pending.values():
-                with contextlib.suppress(Exception):
-                    future.release()
 
 
-# Evaluated on each worker by the builtin eval: a function of this module could not even be unpickled
-# where the autograder package is missing, which is what this finds out.
-AUTOGRADER_PROBE = "__import__('importlib.util').util.find_spec('autograder') is not None"
-NO_AUTOGRADER = ("{workers} cannot import the autograder package: start every worker from a checkout of the "
-                 "course, in its environment (e.g. `PYTHONPATH=/path/to/course dask worker ADDRESS --nthreads 1`); "
-                 "see docs/grading-on-a-cluster.md")
-
-
-def _check_workers(client):
+def _prepare_workers(client, address, plugin, plugin_name, out):
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except TimeoutError:
+        raise ClusterError(f"no Dask worker joined the scheduler at {address} within {WORKER_WAIT} s: start "
+                           f"workers with `dask worker {address} --nthreads 1`") from None
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    out(f"grading on the Dask cluster at {address} with {len(workers)} worker(s) at the start")
     # Dask's scheduler unpickles the tasks too: it needs the package as much as the workers do.
     if not client.run_on_scheduler(eval, AUTOGRADER_PROBE):
-        raise ClusterError(NO_AUTOGRADER.format(workers=f"the scheduler at {_address(client)}")
-                           .replace("every worker", "the scheduler and every worker")
-                           .replace("dask worker ADDRESS --nthreads 1", "dask scheduler"))
-    found = client.run(eval, AUTOGRADER_PROBE)
-    missing = sorted(worker for worker, importable in found.items() if not importable)
+        raise ClusterError(NO_AUTOGRADER.format(who=f"the Dask scheduler at {address}"))
+    missing = sorted(worker for worker, found in client.run(eval, AUTOGRADER_PROBE).items() if not found)
     if missing:
-        raise ClusterError(NO_AUTOGRADER.format(workers="worker " + ", ".join(missing)))
+        raise ClusterError(NO_AUTOGRADER.format(who="worker " + ", ".join(missing)))
+    try:
+        client.register_plugin(plugin, name=plugin_name)
+    except WorkerCannotGrade as error:
+        raise ClusterError(f"{error}\nFix that worker or stop it, then grade again.") from None
+    except ImportError:
+        raise ClusterError(NO_AUTOGRADER.format(who="a worker that just joined")) from None
+
+
+def _result_of(future, task, client, address, pending, crashed):
+    """The TaskResult of a finished future; raises when the run cannot go on."""
+    try:
+        return future.result()
+    except KilledWorker:
+        return crashed(task, "the workers grading this submission died several times; it was not graded")
+    except ImportError:
+        raise ClusterError(NO_AUTOGRADER.format(who="a worker that joined during the run")) from None
+    except WorkerCannotGrade as error:
+        raise ClusterError(f"{error}\nFix that worker or stop it, then grade again with --skip-graded: "
+                           "the submissions recorded so far are kept.") from None
+    except Exception as error:
+        if future.cancelled() or client.status != "running":
+            raise SchedulerLost(_lost_message(address, pending)) from None
+        if "deserialization of the task graph" in str(error):
+            raise ClusterError(f"the Dask scheduler at {address} or a worker could not read the grading tasks: "
+                               "run them in the course's environment (see docs/grading-on-a-cluster.md)") from None
+        # A bug in the worker: reported on that submission only, as in the local pool.
+        return crashed(task, f"grader error: {type(error).__name__}: {error}")
+
+
+# Evaluated by the builtin eval: a function of this module could not even be unpickled where the
+# autograder package is missing, which is what this finds out.
+AUTOGRADER_PROBE = "__import__('importlib.util').util.find_spec('autograder') is not None"
+NO_AUTOGRADER = ("{who} cannot import the autograder package: start the scheduler and every worker from a "
+                 "checkout of the course, in its environment (e.g. `PYTHONPATH=/path/to/course dask worker "
+                 "ADDRESS --nthreads 1`); see docs/grading-on-a-cluster.md")
 
 
 def _lost_message(address, pending):
