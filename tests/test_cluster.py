@@ -2,8 +2,8 @@
 dies, a clear end and a finishing rerun when the scheduler dies.
 
 Real ``dask scheduler`` and ``dask worker`` processes on 127.0.0.1 (free ports, no dashboard, one
-thread, local directories in the test's tmp folder) and a ``LocalCluster``, on a class of three
-students of one assignment: one right, one wrong, one wrong and tampering.
+thread, local directories in the test's tmp folder) and a ``LocalCluster`` (the bench's helper), on a
+class of three students of one assignment: one right, one wrong, one wrong and tampering.
 """
 
 import contextlib
@@ -21,14 +21,14 @@ from pathlib import Path
 import psutil
 import pytest
 from conftest import COURSE, ROOT
-from distributed import Client, LocalCluster
+from distributed import Client
 from nbgrader.api import Gradebook
 
 import autograder.grade
 from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, write_submission
 from autograder.grade import grade_course, graded_already
-from autograder.grading.cluster import ClusterError
+from autograder.grading.cluster import ClusterError, grade_on_local_cluster
 from autograder.grading.jail import PIDS_CGROUP_ROOT
 from autograder.grading.record import read_record
 
@@ -216,12 +216,13 @@ def _grade_cli(course, *args):
 
 
 def test_local_cluster_grades_like_the_local_pool(tmp_path, reference):
+    # The bench's helper: a LocalCluster of 2 single-threaded worker processes, local directories in
+    # the course's .autograder/ (here in tmp_path), removed afterwards.
     course = build_class(tmp_path / "course")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      host="127.0.0.1", local_directory=str(tmp_path / "dask")) as cluster:
-        results = grade_course(course, scheduler=cluster, out=lambda *_: None)
-    assert sorted(r.student for r in results) == sorted(STUDENTS)
+    results, seconds = grade_on_local_cluster(course, 2, out=lambda *_: None)
+    assert sorted(r.student for r in results) == sorted(STUDENTS) and seconds > 0
     assert outcome(course) == reference
+    assert not list((course.root / ".autograder").glob("dask-*"))
 
 
 def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path, reference, dask_processes, monkeypatch):
@@ -242,8 +243,11 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path, reference, 
     failure = []
 
     def run():
+        # A Client of the caller's own (the CLI test below passes an address): left open for the caller.
         try:
-            grade_course(course, scheduler=scheduler.address, out=lambda *_: None)
+            with Client(scheduler.address, set_as_default=False) as client:
+                grade_course(course, scheduler=client, out=lambda *_: None)
+                assert client.status == "running"
         except BaseException as error:  # reported by the main thread
             failure.append(error)
 
