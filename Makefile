@@ -23,7 +23,7 @@ help:
 	@echo "make lessons  re-execute the lesson notebooks and store their outputs"
 	@echo "make data     regenerate data/ from the generators in nnhelpers"
 	@echo "make index    regenerate the course map notebooks/index.ipynb"
-	@echo "make bench    time plain nbgrader autograde against the course's parallel grader"
+	@echo "make bench    nbgrader against the course grader (jailed, no jail, on Dask), the floor, and scaling with class size"
 	@echo "make soak     grade 1,000 submissions on 2 workers; check descriptors, memory, leftover processes"
 	@echo "make lock     re-resolve requirements.lock and environment.yml from pyproject.toml"
 	@echo "make hub-up   (Linux, root) the course on a local JupyterHub at 127.0.0.1:HUB_PORT; make hub-down removes it"
@@ -34,6 +34,10 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@command -v bwrap >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; } || \
 		echo "warning: bubblewrap (bwrap) is missing: grading refuses to run without it unless --no-jail"
+	@# The tests start a throw-away PostgreSQL server for the server gradebook (Debian package postgresql).
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; } || \
+		echo "warning: PostgreSQL (Debian package postgresql) is missing: tests/test_postgres_gradebook.py will fail"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

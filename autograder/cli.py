@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {release,collect,grade,selftest,demo}."""
+"""Command line: python -m autograder {release,collect,grade,feedback,copy-gradebook,selftest,demo}."""
 
 import argparse
 import sys
@@ -72,6 +72,19 @@ def _grade(args):
     return 0
 
 
+def _copy_gradebook(args):
+    from autograder.gradebook import copy_gradebook, masked, without_password
+
+    course = Course.at(args.course)
+    counts = copy_gradebook(course.db_url, args.url, course.course_id)
+    print(f"copied {masked(course.db_url)} into {masked(args.url)}: {counts['assignment']} assignment(s), "
+          f"{counts['student']} student(s), {counts['submitted_assignment']} submission(s), {counts['grade']} grade(s), "
+          f"{counts['comment']} comment(s).")
+    print(f"Now point the course at it: c.CourseDirectory.db_url = {without_password(args.url)!r} in "
+          "nbgrader_config.py, with the password in ~/.pgpass rather than in that file.")
+    return 0
+
+
 def print_summary(rows, paths, results=()):
     graded = sum(r.status == "graded" for r in rows)
     flagged = [r for r in rows if r.status != "missing" and (r.flags or r.status != "graded")]
@@ -121,6 +134,9 @@ def build_parser():
     p = commands.add_parser("feedback", help="render feedback again from the gradebook (after grading by hand in formgrader)")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(run=_feedback)
+    p = commands.add_parser("copy-gradebook", help="copy the course's gradebook, every grade included, into a new, empty database")
+    p.add_argument("url", help="the new gradebook, e.g. postgresql+psycopg2://grader@db.example.org/intro_nn")
+    p.set_defaults(run=_copy_gradebook)
     p = commands.add_parser("demo", help="release, simulate a class of 30, collect, grade and report, in demo-course/")
     p.add_argument("--target", default=None, help="the scratch course folder (default: demo-course/ in the course)")
     p.add_argument("--workers", type=int, default=None, help="parallel grading processes (default: the core count)")

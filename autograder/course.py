@@ -69,21 +69,36 @@ class Course:
         return self.root / "reports"
 
     @property
-    def gradebook_path(self):
-        return self.root / "gradebook.db"
+    def db_url(self):
+        """Where the gradebook lives: c.CourseDirectory.db_url of nbgrader_config.py (a SQLite file or a
+        database server), else nbgrader's default, gradebook.db in the course folder."""
+        return self._db_url(self._file_config())
+
+    def _db_url(self, file_config):
+        return file_config.CourseDirectory.get("db_url") or f"sqlite:///{self.root / 'gradebook.db'}"
 
     @property
-    def db_url(self):
-        return f"sqlite:///{self.gradebook_path}"
+    def gradebook_path(self):
+        """The gradebook's file when it is a SQLite file; None when it lives on a database server."""
+        from autograder.gradebook import sqlite_file
+
+        return sqlite_file(self.db_url)
+
+    @property
+    def course_id(self):
+        return self._file_config().CourseDirectory.get("course_id") or "default_course"
+
+    def _file_config(self):
+        return PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
 
     def config(self):
         """nbgrader_config.py of this course, loaded (NbGraderAPI does not read it by itself)."""
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        config = self._file_config()
         # The file derives its root from its own location; pin it in case it was copied oddly.
         merged = Config()
         merged.merge(config)
         merged.CourseDirectory.root = str(self.root)
-        merged.CourseDirectory.db_url = self.db_url
+        merged.CourseDirectory.db_url = self._db_url(config)
         return merged
 
     def assignments(self):
@@ -121,6 +136,12 @@ def make_scratch_course(target, source_course, assignments=None, with_release=Tr
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy2(source_course.root / "nbgrader_config.py", target / "nbgrader_config.py")
+    # A scratch copy (selftest, demo, release, bench) must never write into the course's own gradebook,
+    # which may be a shared database server: it gets its own file.
+    with open(target / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\n# A scratch copy of the course: its own gradebook beside this file, never the course's.\n"
+                     "import os as _os\n"
+                     "c.CourseDirectory.db_url = 'sqlite:///' + _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'gradebook.db')\n")
     if (source_course.root / "data").is_dir():
         shutil.copytree(source_course.root / "data", target / "data")
     for assignment in assignments or source_course.assignments():

@@ -124,13 +124,14 @@ def regenerate(course, assignments=None, students=None, only_reviewed=False):
 
     ``only_reviewed`` limits it to submissions where a grader set a score by hand.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     from autograder.assignments import read_assignment_spec
+    from autograder.gradebook import open_gradebook
     from autograder.grading.record import read_record
 
     written = []
-    with Gradebook(course.db_url) as gb:
+    with open_gradebook(course.db_url, course.course_id) as gb:
         for assignment in course.resolve_assignments(assignments):
             hidden = read_assignment_spec(course, assignment).hidden_test_views()
             for submission in gb.assignment_submissions(assignment):

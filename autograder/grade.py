@@ -14,11 +14,12 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 
 from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
+from autograder.gradebook import GradebookUnavailable, open_gradebook
 from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.jail import NOT_PROTECTED, check_available
 from autograder.grading.limits import limits_for
@@ -33,9 +34,8 @@ def roster(course):
     students = set()
     if course.submitted_dir.is_dir():
         students |= {p.name for p in course.submitted_dir.iterdir() if p.is_dir() and STUDENT_ID.match(p.name)}
-    if course.gradebook_path.is_file():
-        with Gradebook(course.db_url) as gb:
-            students |= {s.id for s in gb.students}
+    with open_gradebook(course.db_url, course.course_id) as gb:
+        students |= {s.id for s in gb.students}
     return sorted(students)
 
 
@@ -64,6 +64,9 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
                         on_result(future.result())
                     except BrokenProcessPool:
                         unfinished.append(task)
+                    except GradebookUnavailable:  # nothing more can be recorded: stop, keep what was
+                        pool.shutdown(cancel_futures=True)
+                        raise
                     except Exception as error:  # a bug in the worker: report it on that submission only
                         on_result(_crashed(task, f"grader error: {type(error).__name__}: {error}"))
         except BrokenProcessPool:
@@ -131,7 +134,7 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
         tasks, results, skipped = [], [], 0
         done = set()
         if skip_graded:
-            with Gradebook(course.db_url) as gradebook:
+            with open_gradebook(course.db_url, course.course_id) as gradebook:
                 done = {(s, a) for a in assignments for s in everyone if graded_already(course, gradebook, s, a)}
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)

@@ -10,10 +10,11 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 
 from autograder.assignments import read_assignment_spec
 from autograder.grade import roster
+from autograder.gradebook import open_gradebook
 from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.record import read_record
 
@@ -38,7 +39,7 @@ def _fmt(value):
 def collect_rows(course, assignments):
     rows, test_rows = [], []
     students = roster(course)
-    with Gradebook(course.db_url) as gb:
+    with open_gradebook(course.db_url, course.course_id) as gb:
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)
             tests = {t.grade_id: t for t in spec.tests}

@@ -172,6 +172,23 @@ def install_proxy(layout):
     stamp.write_text(lock)
 
 
+def instructor_nbgrader_config(course_root):
+    """Formgrader's settings: the instructor's course folder, and the gradebook the grading tool uses,
+    read from the course's own nbgrader_config.py when the server starts (a database server's URL,
+    or else the gradebook.db in the course folder)."""
+    default = "sqlite:///" + str(course_root / "gradebook.db")
+    return (
+        "# Written by hub/hubctl.py: formgrader works on the instructor's course folder and its gradebook.\n"
+        "from traitlets.config.loader import PyFileConfigLoader as _Loader\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(course_root)!r}\n"
+        "try:\n"
+        "    _course = _Loader('nbgrader_config.py', path=c.CourseDirectory.root).load_config().CourseDirectory\n"
+        "except Exception:  # no course folder yet: nbgrader's default place\n"
+        "    _course = {}\n"
+        f"c.CourseDirectory.db_url = _course.get('db_url') or {default!r}\n")
+
+
 def configure(layout, conf):
     """The nbgrader exchange and course id for everyone; what each role gets; quiet JupyterLab."""
     etc = layout.env / "etc" / "jupyter"
@@ -188,11 +205,7 @@ def configure(layout, conf):
         shutil.rmtree(layout.roles)
     shutil.copytree(ROLE_FILES, layout.roles, ignore=shutil.ignore_patterns("overrides.json"))
     course_root = Path(pwd.getpwnam(conf["instructor"]).pw_dir) / COURSE_ID
-    (layout.roles / "instructor" / "nbgrader_config.py").write_text(
-        "# Written by hub/hubctl.py: formgrader works on the instructor's course folder.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"c.CourseDirectory.root = {str(course_root)!r}\n"
-        f"c.CourseDirectory.db_url = {'sqlite:///' + str(course_root / 'gradebook.db')!r}\n")
+    (layout.roles / "instructor" / "nbgrader_config.py").write_text(instructor_nbgrader_config(course_root))
     run(["chmod", "-R", "a+rX", layout.roles, etc, settings_dir])
     (layout.state / "settings.json").write_text(json.dumps({
         "port": conf["port"], "students": conf["students"], "instructor": conf["instructor"],

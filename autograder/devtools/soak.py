@@ -7,8 +7,10 @@ workers are sampled every second: open file descriptors and resident memory. At 
 
 - no correct submission (the perfect ones and every "right, written differently") is ungradable or
   loses a point;
-- each worker's descriptors and memory are flat: the last samples are within a small margin of the
-  samples taken once the first notebooks are through (warm-up);
+- each worker's descriptors and memory are flat: over the last fifth of the run their median and their
+  peak stay within a small margin of the median and peak over the fifth after warm-up (a worker's
+  descriptors swing by tens from one notebook to the next as kernels open and close their sockets, so
+  one sample against another says nothing; a leak lifts the whole window);
 - nothing is left: no bubblewrap or kernel process, no pids cgroup of the grader, no scratch folder.
 
     python -m autograder.devtools.soak [--submissions 1000] [--workers 2] [--keep]
@@ -18,6 +20,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -109,6 +112,16 @@ class Sampler:
         self.thread.join(5)
 
 
+def growth(values, margin):
+    """How much a series rose from the fifth after warm-up (the first tenth) to the last fifth, or None
+    when it is flat within ``margin``: both the windows' medians and their peaks are compared."""
+    width = max(3, len(values) // 5)
+    early = values[len(values) // 10:len(values) // 10 + width]
+    late = values[-width:]
+    rise = max(statistics.median(late) - statistics.median(early), max(late) - max(early))
+    return (early, late, rise) if rise > margin else None
+
+
 def leftovers(scratch_marker):
     """Processes and cgroups this run left behind (other graders may be running on the machine)."""
     processes = []
@@ -162,17 +175,21 @@ def main(argv=None):
         for pid, samples in sorted(sampler.samples.items()):
             if len(samples) < 10:
                 continue
-            warm = samples[len(samples) // 10]  # once a tenth of the run is through
-            tail = samples[-3:]
             fds = [s[1] for s in samples]
             rss = [s[2] for s in samples]
-            print(f"worker {pid}: {len(samples)} samples; descriptors {warm[1]} after warm-up, {tail[-1][1]} at the end "
-                  f"(min {min(fds)}, max {max(fds)}); memory {warm[2] / 2**20:.0f} MiB after warm-up, "
-                  f"{tail[-1][2] / 2**20:.0f} MiB at the end (max {max(rss) / 2**20:.0f} MiB)")
-            if max(s[1] for s in tail) > warm[1] + FD_MARGIN:
-                problems.append(f"worker {pid}: descriptors grew from {warm[1]} to {max(s[1] for s in tail)}")
-            if max(s[2] for s in tail) > warm[2] + RSS_MARGIN:
-                problems.append(f"worker {pid}: memory grew from {warm[2] >> 20} MiB to {max(s[2] for s in tail) >> 20} MiB")
+            width = max(3, len(samples) // 5)
+            print(f"worker {pid}: {len(samples)} samples; descriptors median {statistics.median(fds[len(fds) // 10:][:width]):.0f} "
+                  f"after warm-up, {statistics.median(fds[-width:]):.0f} over the last fifth (min {min(fds)}, max {max(fds)}, "
+                  f"{fds[-1]} at the end); memory median {statistics.median(rss[len(rss) // 10:][:width]) / 2**20:.0f} MiB after "
+                  f"warm-up, {statistics.median(rss[-width:]) / 2**20:.0f} MiB over the last fifth (max {max(rss) / 2**20:.0f} MiB)")
+            grew = growth(fds, FD_MARGIN)
+            if grew:
+                problems.append(f"worker {pid}: descriptors rose by {grew[2]:.0f} (median {statistics.median(grew[0]):.0f} "
+                                f"-> {statistics.median(grew[1]):.0f}, peak {max(grew[0])} -> {max(grew[1])})")
+            grew = growth(rss, RSS_MARGIN)
+            if grew:
+                problems.append(f"worker {pid}: memory rose by {grew[2] / 2**20:.0f} MiB (median "
+                                f"{statistics.median(grew[0]) / 2**20:.0f} -> {statistics.median(grew[1]) / 2**20:.0f} MiB)")
         time.sleep(1)
         processes, cgroups = leftovers(str(scratch))
         print(f"left running: {len(processes)} process(es); pids cgroups left: {len(cgroups)}")

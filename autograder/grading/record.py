@@ -1,6 +1,9 @@
 """The single writer: puts workers' results into the gradebook and onto disk.
 
-Only the grading process calls this, one result at a time, so SQLite never sees two writers.
+Only the grading process calls this, one result at a time, so a SQLite gradebook never sees two
+writers. On a database server (PostgreSQL) two runs on different assignments may record at the same
+time: the only rows they share are the students', and a student added by the other run a moment
+earlier is simply found.
 What a result may change: the auto scores and auto comments of that student's submission, its
 autograded notebook, feedback and record file. It never touches another student, and it never
 clears a grader's manual score (nbgrader's own rule: a manual score wins and the cell is marked
@@ -8,18 +11,18 @@ for review when the autograde changes under it).
 """
 
 import datetime
+import fcntl
 import hashlib
 import json
-import sqlite3
 import tempfile
 import warnings
 from dataclasses import asdict
-from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import InvalidEntry, MissingEntry
 
 from autograder.course import venv_on_path
 from autograder.feedback import copy_submission_stamps
+from autograder.gradebook import open_gradebook, snapshot_definitions
 from autograder.grading.integrity import Flag, FlagKind, Status
 
 RECORD_FILE = "autograder.json"
@@ -45,7 +48,7 @@ def register_assignments(course, assignments):
     state_file = course.root / ".autograder" / "registered.json"
     state = json.loads(state_file.read_text()) if state_file.is_file() else {}
     stale = []
-    with Gradebook(course.db_url, course.config().CourseDirectory.course_id) as gb:
+    with open_gradebook(course.db_url, course.course_id) as gb:
         known = {a.name for a in gb.assignments}
     for assignment in assignments:
         digest = _digest([p for p in (course.source_dir / assignment).iterdir() if p.is_file()])
@@ -60,31 +63,37 @@ def register_assignments(course, assignments):
     with tempfile.TemporaryDirectory(prefix="register-") as scratch, venv_on_path():
         config.CourseDirectory.release_directory = scratch
         api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        registered = {}
         for assignment, digest in stale:
             result = api.generate_assignment(assignment, force=True, create=True)
             if not result["success"]:
                 from autograder.course import CourseError
 
                 raise CourseError(f"nbgrader could not read source/{assignment}: {result.get('error') or result.get('log')}")
-            state[assignment] = digest
+            registered[assignment] = digest
+    _merge_state(state_file, registered)
+
+
+def _merge_state(state_file, registered):
+    """Add to the registration record under a lock: a concurrent run may be registering other assignments."""
     state_file.parent.mkdir(parents=True, exist_ok=True)
-    state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+    with open(state_file.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = json.loads(state_file.read_text()) if state_file.is_file() else {}
+        state.update(registered)
+        partial = state_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(state, indent=1, sort_keys=True))
+        partial.replace(state_file)
 
 
 def snapshot_gradebook(course, target):
-    """A consistent read-only copy of the gradebook for the workers (SQLite's online backup)."""
-    target = Path(target)
-    source = sqlite3.connect(course.gradebook_path)
-    copy = sqlite3.connect(target)
-    with copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{target}"
-    # nbgrader's preprocessors open the gradebook without a course id, and nbgrader then inserts
-    # its default course if missing: do that write now, so the workers only ever read.
-    Gradebook(url).close()
-    return url
+    """A read-only copy of the assignments' definitions for the workers, as a SQLite file at ``target``.
+
+    Whatever database holds the course's gradebook, workers never connect to it: they read cells and
+    points from this copy. nbgrader's preprocessors open it without a course id, and nbgrader then
+    inserts its default course if missing: that write is done here, so the workers only ever read.
+    """
+    return snapshot_definitions(course.db_url, target)
 
 
 def _timestamp(text):
@@ -124,8 +133,12 @@ def _write_files(course, result):
 
 def record(course, result):
     """Record one result. An ungradable result keeps any grade recorded earlier (and says so)."""
-    with Gradebook(course.db_url, course.config().CourseDirectory.course_id) as gb:
-        gb.update_or_create_student(result.student)
+    with open_gradebook(course.db_url, course.course_id) as gb:
+        try:
+            gb.update_or_create_student(result.student)
+        except InvalidEntry:  # another grading run (another assignment) added this student just now
+            gb.db.rollback()
+            gb.find_student(result.student)
         try:
             submission = gb.find_submission(result.assignment, result.student)
             had_grade = True
