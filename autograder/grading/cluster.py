@@ -74,8 +74,9 @@ class WorkerCannotGrade(RuntimeError):
 def build_kit(course, assignments, db_url):
     """The course's files a worker needs, as a gzipped tar (bytes), and the db_url workers use.
 
-    A SQLite snapshot is shipped in the kit; a server gradebook's URL is passed as it is (the
-    workers must then reach that server, read-only)."""
+    The snapshot of the assignments' definitions (``snapshot_gradebook``, a SQLite file) is shipped in
+    the kit; were ``db_url`` ever a server's, it would be passed as it is and the workers would need to
+    reach that server, read-only."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         tar.add(course.root / "nbgrader_config.py", arcname="nbgrader_config.py")
