@@ -29,7 +29,7 @@ from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, write_submission
 from autograder.grade import grade_course, graded_already
 from autograder.grading.cluster import ClusterError, grade_on_local_cluster
-from autograder.grading.jail import PIDS_CGROUP_ROOT
+from autograder.grading.jail import PIDS_CGROUP_ROOT, SANDBOX_INSIDE
 from autograder.grading.record import read_record
 
 pytestmark = pytest.mark.slow
@@ -196,7 +196,8 @@ def dask_processes(tmp_path):
 
 
 def _kernels_of(pid):
-    """The jailed kernels a worker process runs (only started to grade a notebook)."""
+    """The jailed kernels a worker process runs (only started to grade a notebook): the kernel's own
+    interpreter, so the jail around it is fully started (bubblewrap has armed --die-with-parent)."""
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -204,7 +205,7 @@ def _kernels_of(pid):
     found = []
     for child in children:
         try:
-            if any("sandbox.py" in part for part in child.cmdline()):
+            if child.cmdline()[1:3] == ["-I", SANDBOX_INSIDE]:
                 found.append(child)
         except psutil.Error:
             continue
