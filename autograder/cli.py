@@ -55,8 +55,18 @@ def _grade(args):
 
     course = Course.at(args.course)
     memory = int(args.memory_limit * 1024**3) if args.memory_limit is not None else None
-    results = grade_course(course, args.assignments, workers=args.workers, feedback=not args.no_feedback,
-                           memory_bytes=memory, time_cap=args.time_cap, jail=False if args.no_jail else None)
+    options = {"workers": args.workers, "feedback": not args.no_feedback, "skip_graded": args.skip_graded,
+                   "memory_bytes": memory, "time_cap": args.time_cap, "jail": False if args.no_jail else None}
+    if args.scheduler:
+        from autograder.grading.cluster import ClusterError, SchedulerLost
+
+        try:
+            results = grade_course(course, args.assignments, scheduler=args.scheduler, **options)
+        except ClusterError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 3 if isinstance(error, SchedulerLost) else 2
+    else:
+        results = grade_course(course, args.assignments, **options)
     rows, paths = write_report(course, args.assignments or None)
     print_summary(rows, paths, results)
     return 0
@@ -114,6 +124,12 @@ def build_parser():
                    help="seconds a whole notebook may run (default: c.Grading.time_cap, else 4 cell timeouts, at least 120)")
     p.add_argument("--no-jail", action="store_true",
                    help="grade without the bubblewrap jail (submitted code then runs with your rights; only for trusted code)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="grade on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786) instead of local "
+                        "processes; see docs/grading-on-a-cluster.md")
+    p.add_argument("--skip-graded", action="store_true",
+                   help="grade only submissions without a result recorded for their current timestamp "
+                        "(to finish an interrupted run)")
     p.set_defaults(run=_grade)
     p = commands.add_parser("feedback", help="render feedback again from the gradebook (after grading by hand in formgrader)")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")

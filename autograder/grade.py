@@ -14,6 +14,8 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from nbgrader.api import MissingEntry
+
 from autograder.assignments import read_assignment_spec
 from autograder.course import venv_on_path
 from autograder.feedback import regenerate
@@ -22,7 +24,7 @@ from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.jail import NOT_PROTECTED, check_available
 from autograder.grading.limits import limits_for
 from autograder.grading.pipeline import GradeTask, NotebookResult, TaskResult, grade, init_worker
-from autograder.grading.record import record, register_assignments, snapshot_gradebook
+from autograder.grading.record import read_record, record, register_assignments, snapshot_gradebook
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
@@ -76,17 +78,44 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
                 on_result(_crashed(task, "a grading process crashed twice on this submission"))
 
 
-def grade_course(course, assignments=None, workers=None, feedback=True, students=None, out=print, **limits):
+def graded_already(course, gradebook, student, assignment):
+    """Whether this submission has a result recorded for its current timestamp (for --skip-graded).
+
+    The gradebook keeps the timestamp of the submission it graded (timestamp.txt); a new hand-in has
+    a new one. Without a timestamp.txt, a recorded result counts."""
+    if read_record(course, student, assignment) is None:
+        return False
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return False
+    stamp_file = course.submitted_dir / student / assignment / "timestamp.txt"
+    if not stamp_file.is_file():
+        return True
+    from nbgrader.utils import parse_utc
+
+    try:
+        current = parse_utc(stamp_file.read_text(encoding="utf-8").strip())
+    except Exception:  # an unreadable stamp: the grader records no timestamp for it either
+        return True
+    return submission.timestamp == current
+
+
+def grade_course(course, assignments=None, workers=None, feedback=True, students=None, out=print,
+                 scheduler=None, skip_graded=False, **limits):
     """Grade every submission of ``assignments`` (all by default). Returns the list of results.
 
     ``limits`` override the course's (see ``autograder.grading.limits``): ``time_cap``, ``memory_bytes``,
     ``jail`` and the others. Without bubblewrap this raises JailUnavailable unless ``jail=False``.
+    ``scheduler`` (an address such as ``tcp://127.0.0.1:8786``, a ``distributed.Client`` or a cluster
+    object) grades on that Dask cluster instead of local processes (``autograder.grading.cluster``).
+    ``skip_graded`` leaves out submissions with a result recorded for their current timestamp.
     """
     with venv_on_path():
-        return _grade_course(course, assignments, workers, feedback, students, out, limits)
+        return _grade_course(course, assignments, workers, feedback, students, out, limits, scheduler, skip_graded)
 
 
-def _grade_course(course, assignments, workers, feedback, students, out, overrides):
+def _grade_course(course, assignments, workers, feedback, students, out, overrides, scheduler=None, skip_graded=False):
     assignments = course.resolve_assignments(assignments)
     workers = max(1, int(workers or os.cpu_count() or 1))
     config = course.config()
@@ -102,14 +131,20 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
     try:
         db_url = snapshot_gradebook(course, scratch / "gradebook-snapshot.db")
         everyone = [s for s in roster(course) if students is None or s in students]
-        tasks, results = [], []
+        tasks, results, skipped = [], [], 0
+        done = set()
+        if skip_graded:
+            with open_gradebook(course.db_url, course.course_id) as gradebook:
+                done = {(s, a) for a in assignments for s in everyone if graded_already(course, gradebook, s, a)}
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)
             hidden = spec.hidden_test_views()
             replay = spec.replay_plans()
             for student in everyone:
                 folder = course.submitted_dir / student / assignment
-                if folder.is_dir():
+                if folder.is_dir() and (student, assignment) in done:
+                    skipped += 1
+                elif folder.is_dir():
                     tasks.append(GradeTask(
                         student=student, assignment=assignment, submission_dir=str(folder),
                         notebooks=[nb.name for nb in spec.notebooks], hidden_tests=hidden, replay=replay,
@@ -117,13 +152,21 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
                         course_root=str(course.root), source_dir=str(course.source_dir / assignment),
                         scratch_root=str(scratch), limits=limits, feedback=feedback,
                     ))
-        out(f"grading {len(tasks)} submission(s) of {len(everyone)} student(s) with {workers} worker process(es)")
+        if skipped:
+            out(f"skipping {skipped} submission(s) already graded at their current timestamp (--skip-graded)")
+        where = "on a Dask cluster" if scheduler is not None else f"with {workers} worker process(es)"
+        out(f"grading {len(tasks)} submission(s) of {len(everyone)} student(s) {where}")
 
         def on_result(result):
             record(course, result)
             results.append(result)
 
-        _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
+        if scheduler is not None:
+            from autograder.grading.cluster import run_on_cluster
+
+            run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_result, _crashed, out)
+        else:
+            _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
         if feedback:
             # Where a grader already changed scores by hand, the pages must show those, not the autograde.
             regenerate(course, assignments, students={r.student for r in results}, only_reviewed=True)
