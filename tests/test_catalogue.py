@@ -37,3 +37,16 @@ def test_a_malformed_case_is_reported_with_its_problems(tmp_path):
 def test_the_catalogue_is_not_a_package():
     # It is data for the self-test, never importable, and never shipped to students.
     assert not (CATALOGUE_DIR / "__init__.py").exists()
+
+
+def test_correct_answers_share_submissions_one_per_function_and_each_once():
+    from autograder.devtools.selftest import correct_groups
+
+    groups = correct_groups(CASES)
+    grouped = [case.id for members in groups.values() for case in members]
+    assert sorted(grouped) == sorted(c.id for c in CASES if c.expect == "correct")
+    for student, members in groups.items():
+        assert len({c.assignment for c in members}) == 1, student
+        assert len({c.function for c in members}) == len(members), student
+    # The most correct answers any one function has, summed over assignments: 35 for 80 cases today.
+    assert len(groups) < sum(c.expect == "correct" for c in CASES)

@@ -6,7 +6,10 @@ submission per assignment come along as controls. Everything is graded with ``gr
 the same code path as ``python -m autograder grade``, and then judged:
 
 - perfect: full marks, no flags; blank: zero;
-- ``correct``: full marks and no flags (a different but right answer is never marked wrong);
+- ``correct``: full marks and no flags (a different but right answer is never marked wrong). Correct
+  answers to different functions of one assignment share a submission (one per function at most),
+  which is only sound because a wrong answer anywhere loses a point; a shared submission that does
+  not get full marks is graded again one case at a time, so a failure always names its case;
 - ``wrong``: loses points, on every test named in ``must_fail``;
 - ``tampered``: is flagged, and either loses points on its ``must_fail`` tests (the tests held) or
   has its score withheld for review (the tampering fooled the tests inside the kernel).
@@ -27,6 +30,34 @@ from autograder.report import collect_rows
 
 def student_id(case):
     return f"{case.assignment[:2]}-{case.name}"[:100]
+
+
+def correct_groups(cases):
+    """{student id: [cases]}: each assignment's correct answers, at most one per function per submission."""
+    by_function = {}
+    for case in cases:
+        if case.expect == "correct":
+            by_function.setdefault((case.assignment, case.function), []).append(case)
+    groups = {}
+    for (assignment, _function), answers in sorted(by_function.items()):
+        for number, case in enumerate(answers):
+            groups.setdefault(f"{assignment[:2]}-correct-{number}", []).append(case)
+    return groups
+
+
+def _write_case_submission(scratch, student, cases):
+    replacements = {case.function: case.code for case in cases}
+    submission = answered_notebook(scratch, cases[0].assignment, replacements=replacements)
+    write_submission(scratch, student, cases[0].assignment, submission)
+
+
+def _graded_rows(scratch, assignments):
+    rows, test_rows = collect_rows(scratch, assignments)
+    by_pair = {(r.student_id, r.assignment): r for r in rows}
+    tests = {}
+    for student, assignment, _nb, test, _function, _hidden, score, points in test_rows:
+        tests.setdefault((student, assignment), {})[test] = (float(score), float(points))
+    return by_pair, tests
 
 
 def check_catalogue(course, cases):
@@ -80,15 +111,27 @@ def selftest(course, cases, workers=None, out=print, keep=None):
         for assignment in assignments:
             write_submission(scratch, "control-perfect", assignment, answered_notebook(scratch, assignment))
             write_submission(scratch, "control-blank", assignment, release_notebook(scratch, assignment))
+        groups = correct_groups(cases)
+        student_of = {}
+        for student, grouped in groups.items():
+            _write_case_submission(scratch, student, grouped)
+            student_of.update({case.id: student for case in grouped})
         for case in cases:
-            submission = answered_notebook(scratch, case.assignment, replacements={case.function: case.code})
-            write_submission(scratch, student_id(case), case.assignment, submission)
+            if case.expect != "correct":
+                student_of[case.id] = student_id(case)
+                _write_case_submission(scratch, student_id(case), [case])
         grade_course(scratch, assignments, workers=workers, feedback=False, out=lambda *_: None)
-        rows, test_rows = collect_rows(scratch, assignments)
-        by_pair = {(r.student_id, r.assignment): r for r in rows}
-        tests = {}
-        for student, assignment, _nb, test, _function, _hidden, score, points in test_rows:
-            tests.setdefault((student, assignment), {})[test] = (float(score), float(points))
+        by_pair, tests = _graded_rows(scratch, assignments)
+        # A shared submission that lost points: grade its cases one by one, to name the culprit.
+        failed = [case for student, grouped in groups.items() for case in grouped
+                  if not judge(case, by_pair[(student, case.assignment)], {})[0] and len(grouped) > 1]
+        if failed:
+            for case in failed:
+                student_of[case.id] = student_id(case)
+                _write_case_submission(scratch, student_id(case), [case])
+            grade_course(scratch, sorted({c.assignment for c in failed}), workers=workers, feedback=False,
+                         students={student_id(c) for c in failed}, out=lambda *_: None)
+            by_pair, tests = _graded_rows(scratch, assignments)
         ok = True
         for assignment in assignments:
             perfect, blank = by_pair[("control-perfect", assignment)], by_pair[("control-blank", assignment)]
@@ -100,13 +143,14 @@ def selftest(course, cases, workers=None, out=print, keep=None):
                 out(f"BAD  {assignment}: the unanswered release gets {blank.score:g} points")
         counts = {"wrong": 0, "correct": 0, "tampered": 0}
         for case in cases:
-            key = (student_id(case), case.assignment)
+            key = (student_of[case.id], case.assignment)
             good, why = judge(case, by_pair[key], tests.get(key, {}))
             ok &= good
             counts[case.expect] += 1
             out(f"{'ok  ' if good else 'BAD '} {case.id} ({case.expect}): {why}")
         out(f"self-test: {len(cases)} cases ({counts['wrong']} wrong, {counts['correct']} correct, "
-            f"{counts['tampered']} tampered) and {2 * len(assignments)} controls in {time.monotonic() - started:.0f} s: "
+            f"{counts['tampered']} tampered; the correct ones in {len(groups)} shared submissions) and "
+            f"{2 * len(assignments)} controls in {time.monotonic() - started:.0f} s: "
             f"{'all as expected' if ok else 'PROBLEMS above'}")
         return ok
     finally:
