@@ -15,7 +15,7 @@ The scores of every test cell must be identical across 1, 2 and 4. Then the clas
 sizes of ``--scaling`` to show how the cost grows with it. Every time printed is wall time in this run;
 "core-seconds per notebook" is wall time x processes / notebooks.
 
-    python -m autograder.devtools.bench [--students 5] [--scaling 5,10,20] [--workers N] [--keep]
+    python -m autograder.devtools.bench [--students 4] [--scaling 4,8,16] [--workers N] [--keep]
 """
 
 import argparse
@@ -139,9 +139,9 @@ def linear_fit(points):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.devtools.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=5, help="the class every tool grades (default 5)")
-    parser.add_argument("--scaling", default="5,10,20",
-                        help="class sizes graded by the local grader to show how its cost grows (default 5,10,20)")
+    parser.add_argument("--students", type=int, default=4, help="the class every tool grades (default 4)")
+    parser.add_argument("--scaling", default="4,8,16",
+                        help="class sizes graded by the local grader to show how its cost grows (default 4,8,16)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask cluster")
     parser.add_argument("--keep", action="store_true", help="keep the scratch courses (printed at the end)")
