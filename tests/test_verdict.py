@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from conftest import ASSIGNMENTS, COURSE
 from nbgrader.api import Gradebook
+from test_attacks import DEEPCOPY_SWAP
 
 from autograder.assignments import read_assignment_spec, without_hidden_tests
 from autograder.course import make_scratch_course
@@ -257,16 +258,7 @@ for _name in dir(_checks):
         getattr(_checks, _name).__code__ = _nothing.__code__
 """},
     # copy.deepcopy returns its argument, so check_not_modified would compare X with itself.
-    "deepcopy_swap": {"score": """
-import copy
-import numpy as np
-def score(X, W, b):
-    if isinstance(X, np.ndarray) and X.dtype.kind == "f":
-        X *= W
-        return X.sum(axis=-1) + b
-    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + b
-copy.deepcopy = lambda value, memo=None: value
-"""},
+    "deepcopy_swap": {"score": DEEPCOPY_SWAP},
     # Reads the calling test cell's source (the stack, else the input history) and returns the expected literal.
     "source_reader": {"predict": """
 import inspect, linecache, re
