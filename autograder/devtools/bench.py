@@ -88,10 +88,15 @@ def run_nbgrader(course, assignments, log):
     return time.perf_counter() - started
 
 
-def run_ours(course, assignments, workers, **options):
+def run_ours(course, assignments, workers, on_local_cluster=False, **options):
+    """Seconds to grade and report; ``on_local_cluster`` grades on a fresh Dask LocalCluster, its start
+    and stop counted, as a user of a new cluster pays them."""
     register_assignments(course, assignments)  # before the clock, as nbgrader's generate_assignment
     started = time.perf_counter()
-    grade_course(course, assignments, workers=workers, out=lambda *_: None, **options)
+    if on_local_cluster:
+        grade_on_local_cluster(course, workers, assignments=assignments, out=lambda *_: None, **options)
+    else:
+        grade_course(course, assignments, workers=workers, out=lambda *_: None, **options)
     write_report(course, assignments)
     return time.perf_counter() - started
 
@@ -178,12 +183,7 @@ def main(argv=None):
             if not args.no_dask:
                 print(f"4 autograder grade --scheduler (a Dask cluster of {workers} worker processes), jailed ...", flush=True)
                 on_dask = copy_of_class(master, scratch / "dask", args.students)
-                register_assignments(on_dask, assignments)
-                started = time.perf_counter()
-                # A fresh LocalCluster: its start and stop are counted, as a user of a new cluster pays them.
-                grade_on_local_cluster(on_dask, workers, assignments=assignments, out=lambda *_: None)
-                write_report(on_dask, assignments)
-                runs["dask"] = (time.perf_counter() - started, workers)
+                runs["dask"] = (run_ours(on_dask, assignments, workers, on_local_cluster=True), workers)
 
             print("5 the floor: a plain kernel running each solved notebook ...", flush=True)
             floor = floor_per_notebook(master, assignments)

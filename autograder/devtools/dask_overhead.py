@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from autograder.course import Course, make_scratch_course, venv_on_path
-from autograder.devtools.bench import build_class, scores
+from autograder.devtools.bench import build_class, copy_of_class, differences, scores
 from autograder.grade import grade_course
 from autograder.grading.cluster import grade_on_local_cluster
 from autograder.grading.record import register_assignments
@@ -51,9 +51,7 @@ def main(argv=None):
             pool = make_scratch_course(scratch / "pool", source, with_release=False)
             generate(pool, assignments)
             notebooks = build_class(pool, args.students)
-            dask = make_scratch_course(scratch / "dask", source, with_release=False)
-            shutil.copytree(pool.release_dir, dask.release_dir)
-            shutil.copytree(pool.submitted_dir, dask.submitted_dir)
+            dask = copy_of_class(pool, scratch / "dask", args.students)
             for course in (pool, dask):
                 register_assignments(course, assignments)
             print(f"{args.students} students x {len(assignments)} assignments = {notebooks} notebooks, "
@@ -69,11 +67,11 @@ def main(argv=None):
                                                                         out=lambda *_: None))
             print(f"Dask LocalCluster:  {dask_wall:7.1f} s wall {dask_cpu:7.1f} s CPU (cluster start and stop included)")
         expected, got = scores(pool), scores(dask)
-        differences = [key for key in expected if expected[key] != got.get(key)]
+        different = differences(expected, got)
         print(f"Dask / local pool:  {dask_wall / pool_wall:7.2f}x wall, {dask_cpu / pool_cpu:.2f}x CPU "
               f"({(dask_cpu - pool_cpu) / notebooks:+.2f} CPU s per notebook)")
-        print(f"scores: {len(expected)} test cells compared, {len(differences)} different")
-        return 1 if differences or len(got) != len(expected) else 0
+        print(f"scores: {len(expected)} test cells compared, {len(different)} different")
+        return 1 if different else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

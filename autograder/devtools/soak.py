@@ -112,12 +112,16 @@ class Sampler:
         self.thread.join(5)
 
 
-def growth(values, margin):
-    """How much a series rose from the fifth after warm-up (the first tenth) to the last fifth, or None
-    when it is flat within ``margin``: both the windows' medians and their peaks are compared."""
+def windows(values):
+    """(the fifth of a series right after warm-up, its first tenth; its last fifth)."""
     width = max(3, len(values) // 5)
-    early = values[len(values) // 10:len(values) // 10 + width]
-    late = values[-width:]
+    return values[len(values) // 10:len(values) // 10 + width], values[-width:]
+
+
+def growth(values, margin):
+    """How much a series rose from the fifth after warm-up to the last fifth, or None when it is flat
+    within ``margin``: both the windows' medians and their peaks are compared."""
+    early, late = windows(values)
     rise = max(statistics.median(late) - statistics.median(early), max(late) - max(early))
     return (early, late, rise) if rise > margin else None
 
@@ -177,11 +181,11 @@ def main(argv=None):
                 continue
             fds = [s[1] for s in samples]
             rss = [s[2] for s in samples]
-            width = max(3, len(samples) // 5)
-            print(f"worker {pid}: {len(samples)} samples; descriptors median {statistics.median(fds[len(fds) // 10:][:width]):.0f} "
-                  f"after warm-up, {statistics.median(fds[-width:]):.0f} over the last fifth (min {min(fds)}, max {max(fds)}, "
-                  f"{fds[-1]} at the end); memory median {statistics.median(rss[len(rss) // 10:][:width]) / 2**20:.0f} MiB after "
-                  f"warm-up, {statistics.median(rss[-width:]) / 2**20:.0f} MiB over the last fifth (max {max(rss) / 2**20:.0f} MiB)")
+            (fds_early, fds_late), (rss_early, rss_late) = windows(fds), windows(rss)
+            print(f"worker {pid}: {len(samples)} samples; descriptors median {statistics.median(fds_early):.0f} "
+                  f"after warm-up, {statistics.median(fds_late):.0f} over the last fifth (min {min(fds)}, max {max(fds)}, "
+                  f"{fds[-1]} at the end); memory median {statistics.median(rss_early) / 2**20:.0f} MiB after "
+                  f"warm-up, {statistics.median(rss_late) / 2**20:.0f} MiB over the last fifth (max {max(rss) / 2**20:.0f} MiB)")
             grew = growth(fds, FD_MARGIN)
             if grew:
                 problems.append(f"worker {pid}: descriptors rose by {grew[2]:.0f} (median {statistics.median(grew[0]):.0f} "
