@@ -137,6 +137,17 @@ class KernelTemplate:
     def alive(self):
         return self.process.poll() is None
 
+    def answers(self):
+        """Alive and answering (a kernel that died with its template is the grader's failure, not the notebook's)."""
+        if not self.alive():
+            return False
+        try:
+            self._ask({"op": "ping"})
+        except TemplateFailed:
+            self.close()
+            return False
+        return True
+
     def _answer(self, timeout):
         """One JSON line from the template, or TemplateFailed."""
         stream = self.process.stdout
@@ -327,7 +338,7 @@ class KernelPool:
 
     def lost(self, slot):
         """Whether the kernel died with the template (a grader-side failure: the notebook is graded again)."""
-        return isinstance(slot.km, ForkedKernelManager) and not slot.km.template.alive()
+        return isinstance(slot.km, ForkedKernelManager) and not slot.km.template.answers()
 
     def _start(self, course_root, scratch_root, limits):
         from jupyter_core.utils import run_sync

@@ -1,0 +1,118 @@
+"""The warm kernel template: one worker grades one submission after another, and nothing passes between them.
+
+The polluter changes everything a kernel could carry over (globals, patched modules, a module cache, files in
+its folder, in /tmp and /dev/shm, a process and a thread left running); the observer, graded next by the
+same worker (one worker, students in order), prints what it finds. It must find nothing, and get the grade
+it gets from a worker that never graded anyone else.
+"""
+
+import ast
+import os
+import uuid
+
+import nbformat
+import pytest
+from conftest import COURSE
+from nbgrader.api import Gradebook
+
+from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, write_submission
+from autograder.grade import grade_course
+from autograder.grading import jail
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(jail.bwrap_path() is None or not jail.template_supported(),
+                                                   reason="the template's jail is built by bubblewrap run as root")]
+A = "01_admissions"
+MARKER = f"s14-template-{uuid.uuid4().hex[:8]}"
+LIMITS = {"time_cap": 60, "scratch_bytes": 32 * 1024**2}
+
+POLLUTE = f"""
+import builtins, linecache, os, subprocess, sys, threading, time
+import numpy
+import nnhelpers.checks
+builtins.LEFT_BY_A = "a"
+numpy.LEFT_BY_A = "a"
+numpy.mean = lambda *args, **kwargs: 0.5
+nnhelpers.checks.LEFT_BY_A = "a"
+linecache.cache["left-by-a"] = (1, None, ["a"], "left-by-a")
+LEFT_BY_A_GLOBAL = "a"
+for _path in ("left-by-a.txt", "/tmp/left-by-a.txt", "/tmp/scratch/left-by-a.txt", "/tmp/home-left-by-a",
+              "/dev/shm/left-by-a"):
+    with open(_path, "w") as _handle:
+        _handle.write("a")
+_sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", {MARKER!r}])
+threading.Thread(target=time.sleep, args=(600,), name="left-by-a", daemon=True).start()
+print("POLLUTED", os.getpid(), _sleeper.pid)
+"""
+
+OBSERVE = """
+import builtins, linecache, os, sys, threading
+import numpy
+import nnhelpers.checks
+print("OBSERVED", repr({
+    "uid": os.getuid(),
+    "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    "builtins": hasattr(builtins, "LEFT_BY_A"),
+    "numpy": bool(hasattr(numpy, "LEFT_BY_A") or numpy.mean([1.0, 2.0]) != 1.5),
+    "checks": hasattr(nnhelpers.checks, "LEFT_BY_A"),
+    "globals": "LEFT_BY_A_GLOBAL" in globals(),
+    "linecache": "left-by-a" in linecache.cache,
+    "threads": sorted(t.name for t in threading.enumerate() if "left" in t.name),
+    "work": sorted(os.listdir(".")),
+    "tmp": sorted(os.listdir("/tmp")),
+    "tmp_children": sorted(f for d in ("/tmp/scratch", "/tmp/home") for f in os.listdir(d)),
+    "shm": sorted(os.listdir("/dev/shm")),
+}))
+"""
+
+
+def _observed(course, student):
+    nb = nbformat.read(str(course.autograded_dir / student / A / f"{A}.ipynb"), as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return ast.literal_eval(next(line for line in text.splitlines() if line.startswith("OBSERVED"))[len("OBSERVED "):])
+
+
+def _grades(course, student):
+    with Gradebook(course.db_url) as gb:
+        submission = gb.find_submission(A, student)
+        return {g.name: g.auto_score for nb in submission.notebooks for g in nb.grades}
+
+
+def _marked_processes():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if MARKER.encode() in handle.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_path):
+    accuracy = next(c.source for c in answered_notebook(COURSE, A).cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == "accuracy")
+    shared = make_scratch_course(tmp_path / "shared", COURSE, [A])
+    fresh = make_scratch_course(tmp_path / "fresh", COURSE, [A])
+    write_submission(shared, "a_polluter", A, answered_notebook(shared, A, replacements={"accuracy": accuracy + POLLUTE}))
+    for course in (shared, fresh):
+        write_submission(course, "b_observer", A, answered_notebook(course, A, replacements={"accuracy": accuracy + OBSERVE}))
+
+    grade_course(shared, [A], workers=1, out=lambda *_: None, **LIMITS)
+    grade_course(fresh, [A], workers=1, out=lambda *_: None, **LIMITS)
+
+    polluted = nbformat.read(str(shared.autograded_dir / "a_polluter" / A / f"{A}.ipynb"), as_version=4)
+    assert "POLLUTED 1 " in "".join(o.get("text", "") for c in polluted.cells for o in c.get("outputs", []))
+    observed = _observed(shared, "b_observer")
+    assert observed == {
+        "uid": 65534, "pids": [1],  # alone in its PID namespace: no sleeper, no template, no other kernel
+        "builtins": False, "numpy": False, "checks": False, "globals": False, "linecache": False, "threads": [],
+        "work": observed["work"], "tmp": ["cache", "conn", "home", "scratch", "work"], "tmp_children": [], "shm": [],
+    }
+    assert "left-by-a.txt" not in observed["work"]
+    assert observed == _observed(fresh, "b_observer")  # the same as in a worker that graded nobody before
+    grades = _grades(shared, "b_observer")
+    assert grades == _grades(fresh, "b_observer")
+    assert all(score is not None for score in grades.values()) and sum(grades.values()) > 0
+    assert _marked_processes() == []  # the polluter's sleeper died with its kernel
