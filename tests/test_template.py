@@ -8,6 +8,9 @@ it gets from a worker that never graded anyone else.
 
 import ast
 import os
+import signal
+import threading
+import time
 import uuid
 
 import nbformat
@@ -116,3 +119,61 @@ def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_p
     assert grades == _grades(fresh, "b_observer")
     assert all(score is not None for score in grades.values()) and sum(grades.values()) > 0
     assert _marked_processes() == []  # the polluter's sleeper died with its kernel
+
+
+def _template_processes(ancestor):
+    """This test's kernel templates: processes running template.py below ``ancestor``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"/opt/autograder/template.py" not in handle.read():
+                    continue
+            parent = int(pid)
+            while parent > 1 and parent != ancestor:
+                with open(f"/proc/{parent}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            if parent == ancestor:
+                found.append(int(pid))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _kernels_of(template):
+    try:
+        children = open(f"/proc/{template}/task/{template}/children").read().split()
+        return [k for c in children for k in open(f"/proc/{c}/task/{c}/children").read().split()]
+    except OSError:
+        return []
+
+
+def test_a_template_that_dies_under_a_notebook_costs_a_second_try_not_the_grade(tmp_path):
+    """The template is the grader's, not the student's: its death is never the submission's failure."""
+    course = make_scratch_course(tmp_path / "course", COURSE, [A])
+    slow = next(c.source for c in answered_notebook(COURSE, A).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "accuracy") + (
+        "\nimport time\nopen('in-the-slow-cell', 'w').close()\ntime.sleep(4)\n")
+    write_submission(course, "slow", A, answered_notebook(course, A, replacements={"accuracy": slow}))
+    killed = []
+
+    def kill_the_template_in_the_slow_cell():
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for template in _template_processes(os.getpid()):
+                if any(os.path.exists(f"/proc/{k}/root/tmp/work/in-the-slow-cell") for k in _kernels_of(template)):
+                    os.kill(template, signal.SIGKILL)  # in the middle of the notebook
+                    killed.append(template)
+                    return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_template_in_the_slow_cell, daemon=True)
+    killer.start()
+    results = grade_course(course, [A], workers=1, out=lambda *_: None, **LIMITS)
+    killer.join(5)
+    assert killed, "the test never saw the notebook in its slow cell"
+    assert [(r.student, r.status.value) for r in results] == [("slow", "graded")]
+    assert not [f for f in results[0].flags if "grader error" in f.text], results[0].flags
+    assert results[0].score == results[0].max_score > 0
+    with Gradebook(course.db_url) as gb:
+        assert [s.student.id for s in gb.assignment_submissions(A)] == ["slow"]
