@@ -317,9 +317,13 @@ def _sandbox_settings(folder, course_root, scratch_root, limits):
 
 
 class KernelPool:
-    """Hands out started sandbox kernels and keeps one more starting in the background."""
+    """Hands out started sandbox kernels and keeps one more starting in the background.
 
-    def __init__(self):
+    Kernels are forked from the worker's warm template (``KernelTemplate``); ``use_template=False`` (or a
+    grader not run by root, with a jail) starts each one in a jail of its own instead, as before the template."""
+
+    def __init__(self, use_template=True):
+        self.use_template = use_template
         self.ready = None
         self.template = None
         self.template_key = None
@@ -349,7 +353,7 @@ class KernelPool:
         settings = _sandbox_settings(folder, course_root, scratch_root, limits)
         key = (str(course_root), str(scratch_root), limits)
         extra = ["--HistoryManager.hist_file=:memory:"]
-        if limits.jail and not jail.template_supported():
+        if limits.jail and not (self.use_template and jail.template_supported()):
             return self._start_in_own_jail(folder, key, settings, course_root, limits, extra)
         template = self._template(course_root, limits)
         cgroup = jail.PidsCgroup(limits.max_processes) if limits.jail else None
