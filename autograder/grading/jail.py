@@ -13,6 +13,11 @@ grader talks to the kernel over the IPC sockets, reached from outside through
 the jail (``--die-with-parent`` and the PID namespace). The kernel's launcher sets the resource
 limits (memory, open files, file size, core dumps); processes are capped by a pids cgroup where the
 host allows one, else by ``RLIMIT_NPROC`` (which the kernel does not enforce for root).
+
+When the grader runs as root, kernels are not started by bubblewrap one by one: each worker starts one
+warm template in a jail of this shape (``template_command``), and every kernel forked from it builds
+its own jail inside (``template.py``: new mount, PID, network, IPC and UTS namespaces, fresh tmpfs,
+uid 65534 with no capabilities). ``jail_command`` remains the way for a grader run by another user.
 """
 
 import contextlib
