@@ -177,3 +177,64 @@ def test_a_template_that_dies_under_a_notebook_costs_a_second_try_not_the_grade(
     assert results[0].score == results[0].max_score > 0
     with Gradebook(course.db_url) as gb:
         assert [s.student.id for s in gb.assignment_submissions(A)] == ["slow"]
+
+
+def _run(slot, code):
+    """Run ``code`` in a started kernel; its printed output."""
+    client = slot.km.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        printed = []
+        reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: printed.append(
+            msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(printed)
+    finally:
+        client.stop_channels()
+
+
+LISTEN = """
+import ctypes, os, socket
+_abstract = socket.socket(socket.AF_UNIX)
+_abstract.bind("\\0s14-neighbour")
+_abstract.listen()
+_tcp = socket.create_server(("127.0.0.1", 47123))
+_libc = ctypes.CDLL(None, use_errno=True)
+print("SHM", _libc.shmget(0x5141, 4096, 0o1666), os.getpid())
+"""
+
+PROBE = """
+import ctypes, errno, os, socket
+def _connect(family, address):
+    try:
+        socket.socket(family).connect(address)
+        return "CONNECTED"
+    except OSError as error:
+        return errno.errorcode[error.errno]
+_libc = ctypes.CDLL(None, use_errno=True)
+_shm = _libc.shmget(0x5141, 0, 0)
+print(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()), _connect(socket.AF_UNIX, "\\0s14-neighbour"),
+      _connect(socket.AF_INET, ("127.0.0.1", 47123)), _shm, errno.errorcode.get(ctypes.get_errno()))
+"""
+
+
+def test_two_kernels_of_one_template_cannot_see_or_reach_each_other(tmp_path):
+    from autograder.grading.jail import Limits
+    from autograder.grading.kernels import KernelPool, install_kernelspec
+
+    install_kernelspec(tmp_path)
+    pool = KernelPool()
+    limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
+    first = pool.take(COURSE.root, tmp_path, limits)
+    second = pool.take(COURSE.root, tmp_path, limits)
+    try:
+        assert first.km.template is second.km.template
+        shm, pid = _run(first, LISTEN).split()[1:]
+        assert int(shm) >= 0 and pid == "1"  # the listener made its socket, port and shared memory
+        # Its own PID namespace, loopback, abstract socket namespace and SysV IPC: nothing of the other.
+        assert _run(second, PROBE).strip() == "[1] ECONNREFUSED ECONNREFUSED -1 ENOENT"
+    finally:
+        for slot in (first, second):
+            pool.dispose(slot)
+        pool.close()

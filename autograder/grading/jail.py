@@ -33,7 +33,7 @@ from pathlib import Path
 SANDBOX_INSIDE = "/opt/autograder/sandbox.py"
 TEMPLATE_INSIDE = "/opt/autograder/template.py"
 # What the template keeps, to build each kernel's own jail; every kernel drops all of them.
-TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_CHOWN")
+TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_CHOWN", "CAP_NET_ADMIN")
 CONNECTION_INSIDE = "/run/kernel.json"
 CONN_DIR_INSIDE = "/tmp/conn"
 WORKDIR_INSIDE = "/tmp/work"

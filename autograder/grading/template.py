@@ -94,6 +94,19 @@ def _enter_private_jail(scratch_bytes):
     for target in ("/", "/dev"):
         _mount("none", target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     _check(_libc.sethostname(b"sandbox", 7), "sethostname")
+    _loopback_up()
+
+
+def _loopback_up():
+    """A network namespace starts with its loopback down; a notebook may use localhost (as in bubblewrap's jail)."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as handle:
+        flags = struct.unpack("16sh", fcntl.ioctl(handle, siocgifflags, struct.pack("16sh", b"lo", 0))[:18])[1]
+        fcntl.ioctl(handle, siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
 
 
 def _drop_privileges():
@@ -203,7 +216,7 @@ def main():
         warm_imports()
         if threading.active_count() != 1:
             raise RuntimeError("a thread was started while importing: a fork would copy it half-done")
-    except Exception as error:  # the grader reports it, and grades without this template
+    except Exception as error:  # the grader shows this message
         os.write(control, (json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
         raise SystemExit(1) from error
     # Nothing forked from here may read the template's memory (a kernel runs as another uid anyway).
