@@ -215,7 +215,8 @@ def template_command(course_root, limits):
     command = [sys.executable, "-I", TEMPLATE_INSIDE]
     settings = {"jail": limits.jail, "scratch_bytes": limits.scratch_bytes}
     if not limits.jail:
-        return command[:2] + [str(Path(__file__).with_name("template.py"))], settings
+        # As the kernelspec starts a kernel without a jail: not isolated (-I), so PYTHONPATH still counts.
+        return [sys.executable, str(Path(__file__).with_name("template.py"))], settings
     binds = [*_system_binds(), *_python_binds()]
     data = Path(course_root) / "data"
     if data.is_dir():

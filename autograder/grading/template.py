@@ -204,6 +204,10 @@ def main():
     settings = json.loads(os.environ.pop("AUTOGRADER_TEMPLATE", "{}"))
     if not settings:
         sys.exit("autograder.grading.template is started by the grading worker (it needs AUTOGRADER_TEMPLATE).")
+    # Started as a script without -I (no jail), this file's folder is first on sys.path: the grader's own
+    # modules must not be importable by a notebook.
+    if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
+        del sys.path[0]
     jailed = bool(settings.get("jail"))
     if not jailed:
         _prctl(PR_SET_PDEATHSIG, 9)  # in a jail, bubblewrap's --die-with-parent does this
