@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -142,8 +143,8 @@ def _template_processes(ancestor):
 
 def _kernels_of(template):
     try:
-        children = open(f"/proc/{template}/task/{template}/children").read().split()
-        return [k for c in children for k in open(f"/proc/{c}/task/{c}/children").read().split()]
+        children = Path(f"/proc/{template}/task/{template}/children").read_text().split()
+        return [k for c in children for k in Path(f"/proc/{c}/task/{c}/children").read_text().split()]
     except OSError:
         return []
 

@@ -121,7 +121,8 @@ def _drop_privileges():
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     _check(_libc.capset(header, (ctypes.c_uint32 * 6)()), "capset")  # and the inheritable ones
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
-    status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+    with open("/proc/self/status") as handle:
+        status = dict(line.split(":\t", 1) for line in handle.read().splitlines() if ":\t" in line)
     for field in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
         if int(status[field], 16) != 0:
             raise OSError(f"{field} is {status[field].strip()} after dropping privileges")
