@@ -19,6 +19,7 @@ all and ``no_new_privs``, so it can never undo a mount to look beneath it.
 """
 
 import ctypes
+import gc
 import json
 import os
 import sys
@@ -226,6 +227,10 @@ def main():
         raise SystemExit(1) from error
     # Nothing forked from here may read the template's memory (a kernel runs as another uid anyway).
     _prctl(PR_SET_DUMPABLE, 0)
+    # What was imported moves out of the collector's reach, so a kernel's collections do not write to (and
+    # so copy) every page it shares with the template.
+    gc.collect()
+    gc.freeze()
     waiting = {}
     os.write(control, b'{"ready": true}\n')
     for line in commands:
