@@ -13,6 +13,11 @@ grader talks to the kernel over the IPC sockets, reached from outside through
 the jail (``--die-with-parent`` and the PID namespace). The kernel's launcher sets the resource
 limits (memory, open files, file size, core dumps); processes are capped by a pids cgroup where the
 host allows one, else by ``RLIMIT_NPROC`` (which the kernel does not enforce for root).
+
+When the grader runs as root, kernels are not started by bubblewrap one by one: each worker starts one
+warm template in a jail of this shape (``template_command``), and every kernel forked from it builds
+its own jail inside (``template.py``: new mount, PID, network, IPC and UTS namespaces, fresh tmpfs,
+uid 65534 with no capabilities). ``jail_command`` remains the way for a grader run by another user.
 """
 
 import contextlib
@@ -26,6 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_INSIDE = "/opt/autograder/sandbox.py"
+TEMPLATE_INSIDE = "/opt/autograder/template.py"
+# What the template keeps, to build each kernel's own jail; every kernel drops all of them.
+TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_CHOWN", "CAP_NET_ADMIN")
 CONNECTION_INSIDE = "/run/kernel.json"
 CONN_DIR_INSIDE = "/tmp/conn"
 WORKDIR_INSIDE = "/tmp/work"
@@ -173,23 +181,61 @@ def jail_command(command, connection_file, inbox, course_root, limits, settings,
         "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--dir", "/tmp/scratch", "--chdir", WORKDIR_INSIDE,
         "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
-        "--clearenv",
+        "--clearenv", *_kernel_environment(),
     ]
-    environment = {
-        "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp/scratch",
-        "MPLCONFIGDIR": "/tmp/cache/matplotlib", "MPLBACKEND": "agg", "IPYTHONDIR": "/tmp/cache/ipython",
-        "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-        "VIRTUAL_ENV": sys.prefix, "AUTOGRADER_SANDBOX": json.dumps(settings),
-    }
-    for name, value in environment.items():
-        args += ["--setenv", name, value]
+    args += ["--setenv", "AUTOGRADER_SANDBOX", json.dumps(settings)]
     args += ["--", *command]
     if cgroup_procs:
         # Join the cgroup first (as the grader's user, before bwrap drops everything), then become bwrap.
         args = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup_procs, *args]
     return args
+
+
+def _kernel_environment():
+    return [item for name, value in {
+        "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp/scratch",
+        "MPLCONFIGDIR": "/tmp/cache/matplotlib", "MPLBACKEND": "agg", "IPYTHONDIR": "/tmp/cache/ipython",
+        "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
+        "VIRTUAL_ENV": sys.prefix,
+    }.items() for item in ("--setenv", name, value)]
+
+
+def template_supported():
+    """The template builds each kernel's jail with namespaces of the host's user namespace, which takes a
+    bubblewrap started by root (an unprivileged one puts every mount out of the template's reach)."""
+    return os.geteuid() == 0
+
+
+def template_command(course_root, limits):
+    """The argv of a worker's kernel template (``template.py``) in a jail: the same file system as a kernel's
+    jail, its own PID, network, IPC and UTS namespaces, and only the capabilities needed to build each
+    kernel's jail inside it (``TEMPLATE_CAPABILITIES``, all dropped by every kernel)."""
+    command = [sys.executable, "-I", TEMPLATE_INSIDE]
+    settings = {"jail": limits.jail, "scratch_bytes": limits.scratch_bytes}
+    if not limits.jail:
+        # As the kernelspec starts a kernel without a jail: not isolated (-I), so PYTHONPATH still counts.
+        return [sys.executable, str(Path(__file__).with_name("template.py"))], settings
+    binds = [*_system_binds(), *_python_binds()]
+    data = Path(course_root) / "data"
+    if data.is_dir():
+        binds += ["--ro-bind", str(data), DATA_INSIDE]
+    binds += ["--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
+              "--ro-bind", str(Path(__file__).with_name("template.py")), TEMPLATE_INSIDE]
+    # Run by root, bubblewrap makes the folders leading to a bind 0700: the kernel (uid 65534 of the
+    # host here, not of a user namespace) could not reach its own Python.
+    parents = sorted({str(parent) for i, arg in enumerate(binds) if arg == "--ro-bind"
+                      for parent in Path(binds[i + 2]).parents if str(parent) != "/"}, key=lambda p: p.count("/"))
+    args = [bwrap_path(), "--tmpfs", "/tmp", *(item for parent in parents for item in ("--perms", "0755", "--dir", parent)), *binds]
+    args += [
+        "--proc", "/proc", "--dev", "/dev", "--dir", INBOX_INSIDE, "--dir", "/tmp/cache", "--chdir", "/",
+        "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--cap-drop", "ALL", *(item for cap in TEMPLATE_CAPABILITIES for item in ("--cap-add", cap)),
+        "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv", *_kernel_environment(),
+        "--setenv", "AUTOGRADER_TEMPLATE", json.dumps(settings), "--", *command,
+    ]
+    return args, settings
 
 
 def kernel_pid_in_jail(outer_pid):

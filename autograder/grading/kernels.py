@@ -4,8 +4,10 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +20,8 @@ from autograder.grading import jail
 
 SANDBOX_KERNEL = "autograder-sandbox"
 KERNEL_START_TIMEOUT = 10
+TEMPLATE_START_TIMEOUT = 120  # imports NumPy, pandas, matplotlib, ipykernel on a busy machine
+TEMPLATE_ANSWER_TIMEOUT = 30
 
 
 @dataclass
@@ -31,10 +35,13 @@ class Slot:
 
     @property
     def jailed(self):
-        return isinstance(self.km, JailedKernelManager)
+        return isinstance(self.km, JailedKernelManager) or (isinstance(self.km, ForkedKernelManager) and self.km.jailed)
 
     @property
     def inbox(self):
+        """Where the grader puts the files the notebook gets (the kernel copies them into its folder)."""
+        if isinstance(self.km, ForkedKernelManager) and self.km.jailed:
+            return Path(self.km.jail_root + jail.INBOX_INSIDE)
         return self.folder / "inbox"
 
     @property
@@ -102,6 +109,176 @@ class JailedKernelManager(AsyncKernelManager):
         pass  # they are in the jail's tmpfs, gone with it
 
 
+class TemplateFailed(RuntimeError):
+    """The worker's kernel template died or answered nonsense; the worker starts a new one."""
+
+
+class KernelTemplate:
+    """A worker's warm template process (``template.py``): started once, it forks one kernel per notebook.
+
+    Start-up (the interpreter, ipykernel, NumPy, pandas, matplotlib, the checks) is paid here once per
+    worker instead of once per notebook. In a jail the template runs in bubblewrap and every kernel it
+    forks builds its own jail inside (see ``template.py``)."""
+
+    def __init__(self, course_root, limits):
+        command, settings = jail.template_command(course_root, limits)
+        self.jailed = limits.jail
+        env = dict(os.environ, AUTOGRADER_TEMPLATE=json.dumps(settings))
+        started = time.monotonic()
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        env=env, cwd="/", start_new_session=True)
+        try:
+            self._answer(TEMPLATE_START_TIMEOUT)
+        except TemplateFailed:
+            self.close()
+            raise
+        self.startup_seconds = time.monotonic() - started
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def answers(self):
+        """Alive and answering (a kernel that died with its template is the grader's failure, not the notebook's)."""
+        if not self.alive():
+            return False
+        try:
+            self._ask({"op": "ping"})
+        except TemplateFailed:
+            self.close()
+            return False
+        return True
+
+    def _answer(self, timeout):
+        """One JSON line from the template, or TemplateFailed."""
+        stream = self.process.stdout
+        ready, _, _ = select.select([stream], [], [], timeout)
+        line = stream.readline() if ready else b""
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or "error" in answer:
+            reason = answer["error"] if isinstance(answer, dict) else ("no answer" if not line else "a garbled answer")
+            raise TemplateFailed(f"the kernel template failed ({reason}; exit status {self.process.poll()})")
+        return answer
+
+    def _ask(self, request):
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError as error:
+            raise TemplateFailed(f"the kernel template is gone ({error})") from error
+        return self._answer(TEMPLATE_ANSWER_TIMEOUT)
+
+    def fork(self, connection, settings, extra_arguments, cgroup_procs=None):
+        """Fork a kernel; its PID in the grader's PID namespace, put into ``cgroup_procs`` before it starts."""
+        inner = self._ask({"op": "fork", "connection": connection, "settings": settings,
+                           "extra_arguments": extra_arguments})["pid"]
+        pid = self._host_pid(inner)
+        if cgroup_procs:
+            Path(cgroup_procs).write_text(str(pid))
+        self._ask({"op": "go", "pid": inner})
+        return pid
+
+    def _host_pid(self, inner):
+        """The grader's PID of the template's process ``inner`` (a descendant of the template's bubblewrap)."""
+        level = 1 if self.jailed else 0
+        pending = [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("NSpid:"):
+                        ids = line.split()[1:]
+                        if len(ids) > level and int(ids[level]) == inner:
+                            return pid
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    pending += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        raise TemplateFailed(f"the kernel the template forked ({inner}) is not among its processes")
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            os.kill(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=10)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+class ForkedProcess:
+    """What jupyter_client needs of a kernel's process (poll, wait, kill), for a kernel the template forked:
+    not the grader's child, so it is watched through a pidfd (immune to the PID being reused)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.pidfd = os.pidfd_open(pid)
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:
+            self.returncode = -signal.SIGKILL  # its parent in the template collects the real status
+            os.close(self.pidfd)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            select.select([self.pidfd], [], [], timeout)
+            if self.poll() is None:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+        return self.returncode
+
+    def send_signal(self, signum):
+        if self.returncode is None:
+            signal.pidfd_send_signal(self.pidfd, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel is forked by the worker's template (in its own jail when ``jailed``).
+
+    In a jail the kernel is process 1 of its own PID namespace: killing it kills everything it started.
+    Its sockets are in its private tmpfs, reached through ``/proc/<pid>/root`` as with ``JailedKernelManager``."""
+
+    def __init__(self, *, template, folder, settings, cgroup_procs=None, **kwargs):
+        self.jailed = template.jailed
+        if self.jailed:
+            kwargs.update(transport="ipc", ip=f"{jail.CONN_DIR_INSIDE}/k")
+        super().__init__(kernel_name=SANDBOX_KERNEL, **kwargs)
+        self.template = template
+        self.settings = settings
+        self.cgroup_procs = cgroup_procs
+        self.jail_root = None
+        self.connection_file = str(Path(folder) / "kernel.json")
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        connection = json.loads(Path(self.connection_file).read_text())
+        extra = kernel_cmd[kernel_cmd.index("-f") + 2:]  # what follows the connection file: the extra arguments
+        pid = self.template.fork(connection, self.settings, extra, self.cgroup_procs)
+        self.provisioner.process = ForkedProcess(pid)
+        self.provisioner.pid = self.provisioner.pgid = pid
+        if self.jailed:
+            self.jail_root = f"/proc/{pid}/root"
+            self.ip = self.jail_root + jail.CONN_DIR_INSIDE + "/k"
+
+    async def interrupt_kernel(self):
+        process = self.provisioner.process if self.provisioner else None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
+
+    def cleanup_ipc_files(self):
+        if not self.jailed:
+            super().cleanup_ipc_files()
+
+
 def install_kernelspec(scratch_root):
     """Write the sandbox kernelspec under the scratch folder and point Jupyter at it (used without a jail;
     the jail builds its own command line)."""
@@ -140,11 +317,32 @@ def _sandbox_settings(folder, course_root, scratch_root, limits):
 
 
 class KernelPool:
-    """Hands out started sandbox kernels and keeps one more starting in the background."""
+    """Hands out started sandbox kernels and keeps one more starting in the background.
 
-    def __init__(self):
+    Kernels are forked from the worker's warm template (``KernelTemplate``); ``use_template=False`` (or a
+    grader not run by root, with a jail) starts each one in a jail of its own instead, as before the template."""
+
+    def __init__(self, use_template=True):
+        self.use_template = use_template
         self.ready = None
+        self.template = None
+        self.template_key = None
         atexit.register(self.close)
+
+    def _template(self, course_root, limits):
+        """The worker's kernel template for these settings, started (or restarted) when needed."""
+        key = (str(course_root), limits.jail, limits.scratch_bytes)
+        if self.template is not None and (self.template_key != key or not self.template.alive()):
+            self.template.close()
+            self.template = None
+        if self.template is None:
+            self.template = KernelTemplate(course_root, limits)
+            self.template_key = key
+        return self.template
+
+    def lost(self, slot):
+        """Whether the kernel died with the template (a grader-side failure: the notebook is graded again)."""
+        return isinstance(slot.km, ForkedKernelManager) and not slot.km.template.answers()
 
     def _start(self, course_root, scratch_root, limits):
         from jupyter_core.utils import run_sync
@@ -155,11 +353,28 @@ class KernelPool:
         settings = _sandbox_settings(folder, course_root, scratch_root, limits)
         key = (str(course_root), str(scratch_root), limits)
         extra = ["--HistoryManager.hist_file=:memory:"]
-        if not limits.jail:
-            env = dict(os.environ, AUTOGRADER_SANDBOX=json.dumps(settings))
-            km = AsyncKernelManager(kernel_name=SANDBOX_KERNEL)
-            run_sync(km.start_kernel)(cwd=str(folder / "work"), env=env, extra_arguments=extra)
-            return Slot(km=km, folder=folder, settings_key=key)
+        if limits.jail and not (self.use_template and jail.template_supported()):
+            return self._start_in_own_jail(folder, key, settings, course_root, limits, extra)
+        template = self._template(course_root, limits)
+        cgroup = jail.PidsCgroup(limits.max_processes) if limits.jail else None
+        if cgroup is not None:
+            settings["nproc_rlimit"] = cgroup.path is None
+        km = ForkedKernelManager(template=template, folder=folder, settings=settings,
+                                 cgroup_procs=cgroup.procs if cgroup else None)
+        slot = Slot(km=km, folder=folder, settings_key=key, cgroup=cgroup)
+        try:
+            run_sync(km.start_kernel)(cwd=str(folder), env=dict(os.environ), extra_arguments=extra)
+        except Exception:
+            self.dispose(slot)
+            if not template.alive() or isinstance(sys.exc_info()[1], TemplateFailed):
+                template.close()  # the next start makes a new one
+            raise
+        return slot
+
+    def _start_in_own_jail(self, folder, key, settings, course_root, limits, extra):
+        """A kernel started by its own bubblewrap (where no template can be jailed: a grader not run by root)."""
+        from jupyter_core.utils import run_sync
+
         cgroup = jail.PidsCgroup(limits.max_processes)
         settings["nproc_rlimit"] = cgroup.path is None
         km = JailedKernelManager(jail_folder=folder, course_root=course_root, limits=limits, settings=settings,
@@ -176,7 +391,8 @@ class KernelPool:
         """A started kernel for these settings (the warm one when it matches and is still alive)."""
         key = (str(course_root), str(scratch_root), limits)
         slot, self.ready = self.ready, None
-        if slot is not None and slot.settings_key == key and slot.km.has_kernel and slot.km.provisioner.process.poll() is None:
+        if slot is not None and slot.settings_key == key and slot.km.has_kernel and slot.km.provisioner.process.poll() is None \
+                and not self.lost(slot):
             return slot
         if slot is not None:
             self.dispose(slot)
@@ -239,3 +455,6 @@ class KernelPool:
         slot, self.ready = self.ready, None
         if slot is not None:
             self.dispose(slot)
+        template, self.template = self.template, None
+        if template is not None:
+            template.close()

@@ -9,6 +9,7 @@ records results one at a time (see ``autograder.grading.record``), so any number
 
 import atexit
 import contextlib
+import copy
 import functools
 import os
 import secrets
@@ -168,6 +169,47 @@ def _read_submitted(path):
     return nb, None
 
 
+class KernelLost(RuntimeError):
+    """The kernel died with the worker's template, not because of the notebook."""
+
+
+def _execute(task, config, nb, resources, retry=True):
+    """Run the notebook in a fresh kernel: the executed notebook, the executor, the witness's report."""
+    nonce = secrets.token_hex(16)
+    kernels = _STATE["kernels"]
+    limits = task.limits
+    slot = kernels.take(task.course_root, task.scratch_root, limits)
+    _copy_task_files(task, slot.inbox if slot.jailed else slot.workdir)
+    resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
+    executor = make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
+                              kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
+    executor.error_on_timeout = {
+        "ename": "CellTimeoutError",
+        "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)",
+        "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)"],
+    }
+    plan = task.replay.get(resources["nbgrader"]["notebook"])
+    if plan is not None:
+        executor.replay = ReplaySession(_verdict_process(task), plan, executor)
+    lost = False
+    try:
+        try:
+            nb, resources = executor.preprocess(nb, resources, km=slot.km)
+            files, probes = read_report(slot.report, nonce)
+        except Exception:
+            lost = kernels.lost(slot)
+            if not (retry and lost):
+                raise
+        lost = lost or (executor.dead and kernels.lost(slot))
+    finally:
+        kernels.dispose(slot, executor.kc)
+        # The next submission's kernel boots while this one's feedback is rendered and recorded.
+        kernels.warm_up(task.course_root, task.scratch_root, limits)
+    if lost and retry:
+        raise KernelLost("the kernel template died during the notebook")
+    return nb, resources, executor, files, probes
+
+
 def _grade_notebook(task, notebook, flags):
     from nbgrader import utils
     from nbgrader.preprocessors import (
@@ -211,29 +253,14 @@ def _grade_notebook(task, notebook, flags):
     for preprocessor in (OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
 
-    nonce = secrets.token_hex(16)
-    kernels = _STATE["kernels"]
     limits = task.limits
-    slot = kernels.take(task.course_root, task.scratch_root, limits)
-    _copy_task_files(task, slot.inbox if slot.jailed else slot.workdir)
-    resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
-    executor = make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
-                              kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
-    executor.error_on_timeout = {
-        "ename": "CellTimeoutError",
-        "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)",
-        "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)"],
-    }
-    plan = task.replay.get(notebook)
-    if plan is not None:
-        executor.replay = ReplaySession(_verdict_process(task), plan, executor)
+    pristine = copy.deepcopy(nb), copy.deepcopy(resources)
     try:
-        nb, resources = executor.preprocess(nb, resources, km=slot.km)
-        files, probes = read_report(slot.report, nonce)
-    finally:
-        kernels.dispose(slot, executor.kc)
-        # The next submission's kernel boots while this one's feedback is rendered and recorded.
-        kernels.warm_up(task.course_root, task.scratch_root, limits)
+        nb, resources, executor, files, probes = _execute(task, config, nb, resources)
+    except KernelLost:
+        # The worker's kernel template died under this notebook: a grader-side failure, so the notebook is
+        # graded once more with a new template (and recorded once, by the grading process, as always).
+        nb, resources, executor, files, probes = _execute(task, config, *pristine, retry=False)
     for preprocessor in (IgnorePattern, LimitOutput):
         nb, resources = preprocessor(config=config).preprocess(nb, resources)
 

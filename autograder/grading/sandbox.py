@@ -312,16 +312,15 @@ class Witness:
                 self.in_hook = False
 
 
-def main():
-    settings = json.loads(os.environ.pop("AUTOGRADER_SANDBOX", "{}"))
-    if not settings:
-        sys.exit("autograder.grading.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
+def run_kernel(settings, argv):
+    """Become the submission's kernel: its log, the witness, the limits, then ipykernel's loop (never returns)."""
     # The kernel's own log (start-up notices, "KeyboardInterrupt caught" after a stopped cell) goes
     # to a file beside the report, not into the instructor's terminal. Cell output is unaffected:
     # ipykernel captures it separately and sends it to the notebook.
     log = os.open(settings["report_path"] + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    os.close(log)
     # Started as a script, this file's folder is first on sys.path: the grader's own modules must
     # not be importable by the notebook.
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
@@ -330,11 +329,18 @@ def main():
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(sys.argv[1:])
+    app.initialize(argv)
     witness.snapshot_shell(app)
     sys.addaudithook(witness.hook)
     _set_limits(settings)
     app.start()
+
+
+def main():
+    settings = json.loads(os.environ.pop("AUTOGRADER_SANDBOX", "{}"))
+    if not settings:
+        sys.exit("autograder.grading.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
+    run_kernel(settings, sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,78 @@
+"""What one kernel costs to start: the worker's template (once), a kernel forked from it, a kernel in its own jail.
+
+Each kernel is timed until it answers ``kernel_info`` (ready for the first cell), in wall seconds and in
+the CPU seconds of its processes; a kernel started in a jail of its own (bubblewrap, a fresh interpreter,
+the imports) is the alternative the template replaces, measured in the same run.
+
+    python -m autograder.devtools.startup [--repeats 5] [--no-jail]
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.course import Course
+from autograder.grading.jail import Limits
+from autograder.grading.kernels import KernelPool, install_kernelspec
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User and system CPU of a process and its live descendants (the template's kernels excluded)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+            for task in os.listdir(f"/proc/{current}/task"):
+                pending += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+def time_kernels(pool, course_root, scratch, limits, repeats):
+    walls, cpus = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        slot = pool.take(course_root, scratch, limits)
+        client = slot.km.blocking_client()
+        client.start_channels()
+        client.wait_for_ready(timeout=120)
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu_seconds(slot.km.provisioner.process.pid))
+        pool.dispose(slot, client)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.devtools.startup", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-jail", action="store_true")
+    args = parser.parse_args(argv)
+    course = Course.at()
+    scratch = tempfile.mkdtemp(prefix="startup-")
+    install_kernelspec(scratch)
+    limits = Limits(jail=not args.no_jail)
+    forking = KernelPool()
+    started = time.perf_counter()
+    template = forking._template(course.root, limits)
+    template_wall, template_cpu = time.perf_counter() - started, cpu_seconds(template.process.pid)
+    forked = time_kernels(forking, course.root, scratch, limits, args.repeats)
+    forking.close()
+    own = time_kernels(KernelPool(use_template=False), course.root, scratch, limits, args.repeats) if limits.jail else None
+    print(f"{'':34} {'wall s':>8} {'CPU s':>8}")
+    print(f"{'template (once per worker)':34} {template_wall:8.3f} {template_cpu:8.3f}")
+    print(f"{'kernel forked from it (median)':34} {forked[0]:8.3f} {forked[1]:8.3f}")
+    if own:
+        print(f"{'kernel in a jail of its own':34} {own[0]:8.3f} {own[1]:8.3f}")
+        print(f"a forked kernel costs {forked[1] / own[1]:.2f} of the CPU of one started in its own jail")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""The warm template a grading worker forks one kernel per submission from.
+
+Started once per worker (in its own bubblewrap jail, see ``jail.template_command``) as
+``python -I template.py``, with its settings in ``AUTOGRADER_TEMPLATE``. It imports what every kernel
+needs (ipykernel, IPython, NumPy, pandas, matplotlib with its font list, the course's checks) and then
+waits, single-threaded and with no ZMQ context, for requests on its standard input, one JSON line each:
+
+- ``{"op": "fork", "connection": {...}, "settings": {...}}``: fork a kernel; the answer is
+  ``{"pid": N}``, the kernel's PID as the template sees it. The kernel waits before doing anything
+  else, so the grader can put it into its pids cgroup;
+- ``{"op": "go", "pid": N}``: let that kernel start.
+
+In a jail each fork builds a jail of its own inside the template's (``_enter_private_jail``): new mount,
+PID, network, IPC and UTS namespaces; fresh size-limited tmpfs on ``/tmp``, ``/dev/shm`` and the inbox,
+so nothing an earlier submission wrote is visible; everything else read-only; a fresh ``/proc`` of its
+own PID namespace, where the kernel is process 1 (so it cannot see or signal the template or another
+kernel, and killing it kills everything it started). Then it becomes uid 65534 with no capabilities at
+all and ``no_new_privs``, so it can never undo a mount to look beneath it.
+"""
+
+import ctypes
+import gc
+import json
+import os
+import sys
+import threading
+
+JAIL_UID = 65534
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 4, 24, 38, 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+PRIVATE_TMPFS = {"/tmp": "1777", "/dev/shm": "1777", "/run/inbox": "0755"}  # the inbox is filled by the grader
+WRITABLE_DIRS = ("/tmp/work", "/tmp/conn", "/tmp/scratch", "/tmp/home", "/tmp/cache")
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _sandbox():
+    """The kernel launcher beside this file (``python -I`` puts no script folder on sys.path, and the
+    notebook must find no grader module there)."""
+    import importlib.util
+
+    if "sandbox" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("sandbox", os.path.join(os.path.dirname(__file__), "sandbox.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["sandbox"] = module
+    return sys.modules["sandbox"]
+
+
+def _check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+                       data.encode() if data else None), f"mount {target}")
+
+
+def _prctl(option, arg=0):
+    _check(_libc.prctl(option, ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)),
+           f"prctl {option}")
+
+
+def warm_imports():
+    """Everything a kernel imports before the first cell, done once (the point of the template)."""
+    import IPython  # noqa: F401
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.font_manager  # noqa: F401  (builds the font list once)
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    from ipykernel.kernelapp import IPKernelApp  # noqa: F401
+
+    for name in _sandbox().PROTECTED_MODULES:
+        __import__(name)
+
+
+def _enter_private_jail(scratch_bytes):
+    """In the forked child, still privileged: its own namespaces and fresh writable mounts (see module doc)."""
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    for target in PRIVATE_TMPFS:
+        _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={scratch_bytes},mode={PRIVATE_TMPFS[target]}")
+    for folder in WRITABLE_DIRS:
+        os.mkdir(folder, 0o755)
+        os.chown(folder, JAIL_UID, JAIL_UID)
+    _mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
+    # The template's root and /dev are shared by every kernel it forks: read-only here.
+    for target in ("/", "/dev"):
+        _mount("none", target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    _check(_libc.sethostname(b"sandbox", 7), "sethostname")
+    _loopback_up()
+
+
+def _loopback_up():
+    """A network namespace starts with its loopback down; a notebook may use localhost (as in bubblewrap's jail)."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as handle:
+        flags = struct.unpack("16sh", fcntl.ioctl(handle, siocgifflags, struct.pack("16sh", b"lo", 0))[:18])[1]
+        fcntl.ioctl(handle, siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
+
+
+def _drop_privileges():
+    """uid 65534, no capabilities in any set, and no way to gain one (setuid files, file capabilities)."""
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, ctypes.c_ulong(cap), 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
+            raise OSError(ctypes.get_errno(), "dropping the capability bounding set")
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    os.setgroups([])
+    os.setresgid(JAIL_UID, JAIL_UID, JAIL_UID)
+    os.setresuid(JAIL_UID, JAIL_UID, JAIL_UID)  # clears the permitted and effective capabilities
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    _check(_libc.capset(header, (ctypes.c_uint32 * 6)()), "capset")  # and the inheritable ones
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    with open("/proc/self/status") as handle:
+        status = dict(line.split(":\t", 1) for line in handle.read().splitlines() if ":\t" in line)
+    for field in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        if int(status[field], 16) != 0:
+            raise OSError(f"{field} is {status[field].strip()} after dropping privileges")
+    # The kernel reads its own /proc entries (its file descriptors, its memory map) as any process may.
+    _prctl(PR_SET_DUMPABLE, 1)
+
+
+def _become_kernel(request, go, jailed):
+    """The kernel process: wait for the grader's go, finish the jail, start ipykernel. Never returns."""
+    sandbox = _sandbox()
+    settings = request["settings"]
+    if os.read(go, 1) != b"g":
+        os._exit(1)  # the template went away: nothing to grade for
+    os.close(go)
+    os.setsid()
+    if jailed:
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        connection_file = "/tmp/conn/kernel.json"
+        _drop_privileges()
+    else:
+        connection_file = os.path.join(os.path.dirname(settings["report_path"]), "kernel-forked.json")
+    fd = os.open(connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, json.dumps(request["connection"]).encode())
+    os.close(fd)
+    os.chdir(settings["workdir"])
+    # A fresh kernel draws NumPy's global random state from the OS: a forked one must too, or every
+    # submission would share the template's.
+    import numpy
+
+    numpy.random.seed()
+    sandbox.run_kernel(settings, ["-f", connection_file, *request.get("extra_arguments", [])])
+    os._exit(0)
+
+
+def _fork_kernel(request, jailed, scratch_bytes):
+    """Fork the child that builds the jail and forks the kernel (process 1 of its PID namespace); answer its PID."""
+    go_read, go_write = os.pipe()
+    pid_read, pid_write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            # Nothing of the template's (its control pipe above all) reaches a kernel.
+            keep = sorted({0, 1, 2, go_read, pid_write})
+            for low, high in zip(keep, [*keep[1:], os.sysconf("SC_OPEN_MAX")], strict=True):
+                os.closerange(low + 1, high)
+            if jailed:
+                _enter_private_jail(scratch_bytes)
+            kernel = os.fork()
+            if kernel == 0:
+                os.close(pid_write)
+                try:
+                    _become_kernel(request, go_read, jailed)
+                except BaseException:
+                    import traceback
+
+                    traceback.print_exc()  # into the kernel's log once it has one
+                    raise
+            os.close(go_read)
+            os.write(pid_write, str(kernel).encode())
+            os.close(pid_write)
+            os.waitpid(kernel, 0)
+        finally:
+            os._exit(0)
+    os.close(go_read)
+    os.close(pid_write)
+    answer = b""
+    while chunk := os.read(pid_read, 32):
+        answer += chunk
+    os.close(pid_read)
+    if not answer:
+        os.close(go_write)
+        return {"error": "the kernel could not be forked (its jail could not be built)"}, None
+    return {"pid": int(answer)}, (int(answer), go_write)
+
+
+def main():
+    settings = json.loads(os.environ.pop("AUTOGRADER_TEMPLATE", "{}"))
+    if not settings:
+        sys.exit("autograder.grading.template is started by the grading worker (it needs AUTOGRADER_TEMPLATE).")
+    # Started as a script without -I (no jail), this file's folder is first on sys.path: the grader's own
+    # modules must not be importable by a notebook.
+    if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
+        del sys.path[0]
+    jailed = bool(settings.get("jail"))
+    if not jailed:
+        _prctl(PR_SET_PDEATHSIG, 9)  # in a jail, bubblewrap's --die-with-parent does this
+    commands = os.fdopen(os.dup(0), "r")
+    control = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    try:
+        warm_imports()
+        if threading.active_count() != 1:
+            raise RuntimeError("a thread was started while importing: a fork would copy it half-done")
+    except Exception as error:  # the grader shows this message
+        os.write(control, (json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
+        raise SystemExit(1) from error
+    # Nothing forked from here may read the template's memory (a kernel runs as another uid anyway).
+    _prctl(PR_SET_DUMPABLE, 0)
+    # What was imported moves out of the collector's reach, so a kernel's collections do not write to (and
+    # so copy) every page it shares with the template.
+    gc.collect()
+    gc.freeze()
+    waiting = {}
+    os.write(control, b'{"ready": true}\n')
+    for line in commands:
+        request = json.loads(line)
+        if request["op"] == "fork":
+            answer, pending = _fork_kernel(request, jailed, settings["scratch_bytes"])
+            if pending:
+                waiting[pending[0]] = pending[1]
+        elif request["op"] == "go":
+            go = waiting.pop(request["pid"])
+            os.write(go, b"g")
+            os.close(go)
+            answer = {"ok": True}
+        elif request["op"] == "ping":
+            answer = {"ok": True}
+        else:
+            answer = {"error": f"unknown request {request['op']!r}"}
+        while True:  # reap the kernels' parents that have finished
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        os.write(control, (json.dumps(answer) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()

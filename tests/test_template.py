@@ -1,0 +1,241 @@
+"""The warm kernel template: one worker grades one submission after another, and nothing passes between them.
+
+The polluter changes everything a kernel could carry over (globals, patched modules, a module cache, files in
+its folder, in /tmp and /dev/shm, a process and a thread left running); the observer, graded next by the
+same worker (one worker, students in order), prints what it finds. It must find nothing, and get the grade
+it gets from a worker that never graded anyone else.
+"""
+
+import ast
+import os
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import COURSE
+from nbgrader.api import Gradebook
+
+from autograder.course import make_scratch_course
+from autograder.devtools.simulate import answered_notebook, write_submission
+from autograder.grade import grade_course
+from autograder.grading import jail
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(jail.bwrap_path() is None or not jail.template_supported(),
+                                                   reason="the template's jail is built by bubblewrap run as root")]
+A = "01_admissions"
+MARKER = f"s14-template-{uuid.uuid4().hex[:8]}"
+LIMITS = {"time_cap": 60, "scratch_bytes": 32 * 1024**2}
+
+POLLUTE = f"""
+import builtins, linecache, os, subprocess, sys, threading, time
+import numpy
+import nnhelpers.checks
+builtins.LEFT_BY_A = "a"
+numpy.LEFT_BY_A = "a"
+numpy.mean = lambda *args, **kwargs: 0.5
+nnhelpers.checks.LEFT_BY_A = "a"
+linecache.cache["left-by-a"] = (1, None, ["a"], "left-by-a")
+LEFT_BY_A_GLOBAL = "a"
+for _path in ("left-by-a.txt", "/tmp/left-by-a.txt", "/tmp/scratch/left-by-a.txt", "/tmp/home-left-by-a",
+              "/dev/shm/left-by-a"):
+    with open(_path, "w") as _handle:
+        _handle.write("a")
+_sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", {MARKER!r}])
+threading.Thread(target=time.sleep, args=(600,), name="left-by-a", daemon=True).start()
+print("POLLUTED", os.getpid(), _sleeper.pid)
+"""
+
+OBSERVE = """
+import builtins, linecache, os, sys, threading
+import numpy
+import nnhelpers.checks
+print("OBSERVED", repr({
+    "uid": os.getuid(),
+    "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    "builtins": hasattr(builtins, "LEFT_BY_A"),
+    "numpy": bool(hasattr(numpy, "LEFT_BY_A") or numpy.mean([1.0, 2.0]) != 1.5),
+    "checks": hasattr(nnhelpers.checks, "LEFT_BY_A"),
+    "globals": "LEFT_BY_A_GLOBAL" in globals(),
+    "linecache": "left-by-a" in linecache.cache,
+    "threads": sorted(t.name for t in threading.enumerate() if "left" in t.name),
+    "work": sorted(os.listdir(".")),
+    "tmp": sorted(os.listdir("/tmp")),
+    "tmp_children": sorted(f for d in ("/tmp/scratch", "/tmp/home") for f in os.listdir(d)),
+    "shm": sorted(os.listdir("/dev/shm")),
+}))
+"""
+
+
+def _observed(course, student):
+    nb = nbformat.read(str(course.autograded_dir / student / A / f"{A}.ipynb"), as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return ast.literal_eval(next(line for line in text.splitlines() if line.startswith("OBSERVED"))[len("OBSERVED "):])
+
+
+def _grades(course, student):
+    with Gradebook(course.db_url) as gb:
+        submission = gb.find_submission(A, student)
+        return {g.name: g.auto_score for nb in submission.notebooks for g in nb.grades}
+
+
+def _marked_processes():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if MARKER.encode() in handle.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_path):
+    accuracy = next(c.source for c in answered_notebook(COURSE, A).cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == "accuracy")
+    shared = make_scratch_course(tmp_path / "shared", COURSE, [A])
+    fresh = make_scratch_course(tmp_path / "fresh", COURSE, [A])
+    write_submission(shared, "a_polluter", A, answered_notebook(shared, A, replacements={"accuracy": accuracy + POLLUTE}))
+    for course in (shared, fresh):
+        write_submission(course, "b_observer", A, answered_notebook(course, A, replacements={"accuracy": accuracy + OBSERVE}))
+
+    grade_course(shared, [A], workers=1, out=lambda *_: None, **LIMITS)
+    grade_course(fresh, [A], workers=1, out=lambda *_: None, **LIMITS)
+
+    polluted = nbformat.read(str(shared.autograded_dir / "a_polluter" / A / f"{A}.ipynb"), as_version=4)
+    assert "POLLUTED 1 " in "".join(o.get("text", "") for c in polluted.cells for o in c.get("outputs", []))
+    observed = _observed(shared, "b_observer")
+    assert observed == {
+        "uid": 65534, "pids": [1],  # alone in its PID namespace: no sleeper, no template, no other kernel
+        "builtins": False, "numpy": False, "checks": False, "globals": False, "linecache": False, "threads": [],
+        "work": observed["work"], "tmp": ["cache", "conn", "home", "scratch", "work"], "tmp_children": [], "shm": [],
+    }
+    assert "left-by-a.txt" not in observed["work"]
+    assert observed == _observed(fresh, "b_observer")  # the same as in a worker that graded nobody before
+    grades = _grades(shared, "b_observer")
+    assert grades == _grades(fresh, "b_observer")
+    assert all(score is not None for score in grades.values()) and sum(grades.values()) > 0
+    assert _marked_processes() == []  # the polluter's sleeper died with its kernel
+
+
+def _template_processes(ancestor):
+    """This test's kernel templates: processes running template.py below ``ancestor``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"/opt/autograder/template.py" not in handle.read():
+                    continue
+            parent = int(pid)
+            while parent > 1 and parent != ancestor:
+                with open(f"/proc/{parent}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            if parent == ancestor:
+                found.append(int(pid))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _kernels_of(template):
+    try:
+        children = Path(f"/proc/{template}/task/{template}/children").read_text().split()
+        return [k for c in children for k in Path(f"/proc/{c}/task/{c}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_a_template_that_dies_under_a_notebook_costs_a_second_try_not_the_grade(tmp_path):
+    """The template is the grader's, not the student's: its death is never the submission's failure."""
+    course = make_scratch_course(tmp_path / "course", COURSE, [A])
+    slow = next(c.source for c in answered_notebook(COURSE, A).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "accuracy") + (
+        "\nimport time\nopen('in-the-slow-cell', 'w').close()\ntime.sleep(4)\n")
+    write_submission(course, "slow", A, answered_notebook(course, A, replacements={"accuracy": slow}))
+    killed = []
+
+    def kill_the_template_in_the_slow_cell():
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for template in _template_processes(os.getpid()):
+                if any(os.path.exists(f"/proc/{k}/root/tmp/work/in-the-slow-cell") for k in _kernels_of(template)):
+                    os.kill(template, signal.SIGKILL)  # in the middle of the notebook
+                    killed.append(template)
+                    return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_template_in_the_slow_cell, daemon=True)
+    killer.start()
+    results = grade_course(course, [A], workers=1, out=lambda *_: None, **LIMITS)
+    killer.join(5)
+    assert killed, "the test never saw the notebook in its slow cell"
+    assert [(r.student, r.status.value) for r in results] == [("slow", "graded")]
+    assert not [f for f in results[0].flags if "grader error" in f.text], results[0].flags
+    assert results[0].score == results[0].max_score > 0
+    with Gradebook(course.db_url) as gb:
+        assert [s.student.id for s in gb.assignment_submissions(A)] == ["slow"]
+
+
+def _run(slot, code):
+    """Run ``code`` in a started kernel; its printed output."""
+    client = slot.km.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        printed = []
+        reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: printed.append(
+            msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(printed)
+    finally:
+        client.stop_channels()
+
+
+LISTEN = """
+import ctypes, os, socket
+_abstract = socket.socket(socket.AF_UNIX)
+_abstract.bind("\\0s14-neighbour")
+_abstract.listen()
+_tcp = socket.create_server(("127.0.0.1", 47123))
+_libc = ctypes.CDLL(None, use_errno=True)
+print("SHM", _libc.shmget(0x5141, 4096, 0o1666), os.getpid())
+"""
+
+PROBE = """
+import ctypes, errno, os, socket
+def _connect(family, address):
+    try:
+        socket.socket(family).connect(address)
+        return "CONNECTED"
+    except OSError as error:
+        return errno.errorcode[error.errno]
+_libc = ctypes.CDLL(None, use_errno=True)
+_shm = _libc.shmget(0x5141, 0, 0)
+print(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()), _connect(socket.AF_UNIX, "\\0s14-neighbour"),
+      _connect(socket.AF_INET, ("127.0.0.1", 47123)), _shm, errno.errorcode.get(ctypes.get_errno()))
+"""
+
+
+def test_two_kernels_of_one_template_cannot_see_or_reach_each_other(tmp_path):
+    from autograder.grading.jail import Limits
+    from autograder.grading.kernels import KernelPool, install_kernelspec
+
+    install_kernelspec(tmp_path)
+    pool = KernelPool()
+    limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
+    first = pool.take(COURSE.root, tmp_path, limits)
+    second = pool.take(COURSE.root, tmp_path, limits)
+    try:
+        assert first.km.template is second.km.template
+        shm, pid = _run(first, LISTEN).split()[1:]
+        assert int(shm) >= 0 and pid == "1"  # the listener made its socket, port and shared memory
+        # Its own PID namespace, loopback, abstract socket namespace and SysV IPC: nothing of the other.
+        assert _run(second, PROBE).strip() == "[1] ECONNREFUSED ECONNREFUSED -1 ENOENT"
+    finally:
+        for slot in (first, second):
+            pool.dispose(slot)
+        pool.close()
