@@ -37,6 +37,7 @@ def _mathml(match):
         return f"<code>{escape(match.group(0))}</code>"
 
 
+@functools.lru_cache(maxsize=4096)
 def render_math(markdown):
     """Markdown with every $...$ and $$...$$ formula replaced by MathML, on one line each."""
     return MATH.sub(lambda m: _mathml(m).replace("\n", ""), markdown)
@@ -75,14 +76,47 @@ def redact_hidden_tests(nb, hidden):
     return nb
 
 
+# nbconvert adds this alt text to images that have none; so does the feedback page.
+MISSING_ALT = 'alt="No description has been provided for this image"'
+IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
+
+
 @functools.cache
 def _exporter():
     """nbgrader's feedback template, compiled once per process."""
     import nbgrader
     from jinja2 import FileSystemLoader
-    from nbconvert.exporters import HTMLExporter
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from traitlets.config import Config
+
+    class CachedHighlight(Highlight2HTML):
+        """Most cells of every submission are the release's own (instructions, tests): each is highlighted once."""
+
+        @functools.lru_cache(maxsize=4096)  # noqa: B019  (one instance per process, kept for its life)
+        def _cached(self, source, language, magics_language):
+            return super().__call__(source, language, {"magics_language": magics_language} if magics_language else None)
+
+        def __call__(self, source, language=None, metadata=None):
+            return self._cached(source, language, (metadata or {}).get("magics_language"))
+
+    class FeedbackExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last step, which parsed and re-serialised the whole page with
+        BeautifulSoup to give images alt text (half of a page's cost); a regular expression does that here."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            if getattr(self, "highlighter", None) is None or self.highlighter.pygments_lexer != (lexer or "ipython3"):
+                self.highlighter = CachedHighlight(pygments_lexer=lexer, parent=self)
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.highlighter)
+            self.register_filter("filter_data_type",
+                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return IMAGE_WITHOUT_ALT.sub(f"<img {MISSING_ALT}", html), resources
 
     base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     config = Config()
@@ -90,7 +124,7 @@ def _exporter():
     config.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
     config.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
     # Tried before nbconvert's own folders, so that our mathjax.html.j2 shadows theirs.
-    exporter = HTMLExporter(config=config, extra_loaders=[FileSystemLoader(str(TEMPLATES))])
+    exporter = FeedbackExporter(config=config, extra_loaders=[FileSystemLoader(str(TEMPLATES))])
     exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
     return exporter
 

@@ -34,7 +34,7 @@ INTERRUPT_GRACE = 5
 REPLY_CHUNK = 50_000  # characters of the kernel's answer per message: under ZeroMQ's 64 KiB zero-copy threshold
 MAX_REPLY_CHARS = 100 * 1024**2
 
-# Runs in the student's kernel for each call. Whatever the student's code does to it only spoils that
+# Defined in the student's kernel at its first call. Whatever the student's code does to it only spoils that
 # student's own answer: what comes back is data, judged by the verdict process.
 DISPATCH = r'''
 def _autograder_dispatch(request, name):
@@ -164,15 +164,20 @@ class KernelCaller:
         self.executor = executor
         self.deadline = None
         self.dead = None  # why the kernel can no longer be called
+        self.defined = False  # whether _autograder_dispatch was defined in this kernel
 
     def __call__(self, name, request):
         if self.dead:
             return {"status": "dead", "message": self.dead}, b""
-        code = (f"{DISPATCH}\n_autograder_reply = _autograder_dispatch({base64.b64encode(request).decode()!r}, "
-                f"{name!r})\ndel _autograder_dispatch")
+        call = f"_autograder_reply = _autograder_dispatch({base64.b64encode(request).decode()!r}, {name!r})"
         expressions = {"size": "len(_autograder_reply)", "chunk": f"_autograder_reply[:{REPLY_CHUNK}]"}
         try:
-            content = self._execute(name, code, expressions)
+            # The dispatcher is defined once per kernel: compiling it for every call cost the kernel more than
+            # the call. A notebook that deleted it (a namespace reset) gets it again.
+            content = self._execute(name, call if self.defined else f"{DISPATCH}\n{call}", expressions)
+            if content is not None and content.get("ename") == "NameError" and self.defined:
+                content = self._execute(name, f"{DISPATCH}\n{call}", expressions)
+            self.defined = self.defined or (content is not None and content.get("status") == "ok")
             if content is None:
                 return {"status": "timeout", "message": f"{name} ran longer than this test's time limit and was "
                                                         "stopped (an endless loop?)"}, b""
