@@ -84,7 +84,7 @@ lint: $(INSTALLED)
 
 lock: $(INSTALLED)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra hub --extra scale --universal --python-version 3.11 \
-		--fork-strategy fewest --generate-hashes --quiet -o requirements.lock
+		--fork-strategy fewest --generate-hashes --no-strip-extras --quiet -o requirements.lock
 	$(BIN)/python scripts/environment_yml.py
 
 hub-up: $(INSTALLED)

@@ -25,7 +25,9 @@ def requirement_name(requirement):
 def locked_versions(lock_text):
     """{name: version} of every unconditional or single-version pin of requirements.lock."""
     versions = {}
-    for match in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", lock_text, flags=re.MULTILINE):
+    # A pin may name extras (``jsonschema[format-nongpl]==4.24.1``): the lock keeps them so that pip installs
+    # the pinned version for a dependency that asks for those extras.
+    for match in re.finditer(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", lock_text, flags=re.MULTILINE):
         name = match.group(1).lower().replace("_", "-")
         versions.setdefault(name, set()).add(match.group(2))
     return versions
