@@ -29,7 +29,7 @@ from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, write_submission
 from autograder.grade import grade_course, graded_already
 from autograder.grading.cluster import ClusterError, grade_on_local_cluster
-from autograder.grading.jail import PIDS_CGROUP_ROOT, SANDBOX_INSIDE
+from autograder.grading.jail import JAIL_UID, PIDS_CGROUP_ROOT, SANDBOX_INSIDE, TEMPLATE_INSIDE
 from autograder.grading.record import read_record
 
 pytestmark = pytest.mark.slow
@@ -196,8 +196,9 @@ def dask_processes(tmp_path):
 
 
 def _kernels_of(pid):
-    """The jailed kernels a worker process runs (only started to grade a notebook): the kernel's own
-    interpreter, so the jail around it is fully started (bubblewrap has armed --die-with-parent)."""
+    """The jailed kernels a worker process runs (only started to grade a notebook), once their jail is fully
+    built: a kernel's own interpreter in a jail of its own (bubblewrap has armed --die-with-parent), or a
+    kernel forked from the worker's template that has dropped to the jail's uid."""
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -205,7 +206,9 @@ def _kernels_of(pid):
     found = []
     for child in children:
         try:
-            if child.cmdline()[1:3] == ["-I", SANDBOX_INSIDE]:
+            command = child.cmdline()[1:3]
+            forked = command == ["-I", TEMPLATE_INSIDE] and child.uids().real == JAIL_UID
+            if command == ["-I", SANDBOX_INSIDE] or forked:
                 found.append(child)
         except psutil.Error:
             continue
