@@ -87,6 +87,11 @@ def warm_imports():
 
     for name in (*WARM_MODULES, *_sandbox().PROTECTED_MODULES):
         importlib.import_module(name)
+    # IPython's tracebacks look up each frame's module with inspect.getmodule, which the first time maps the
+    # file of every loaded module (thousands of realpath calls): done here once, not in every kernel's first error.
+    import inspect
+
+    inspect.getmodule(compile("", "<template>", "exec"))
 
 
 def _enter_private_jail(scratch_bytes):
