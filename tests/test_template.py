@@ -239,3 +239,20 @@ def test_two_kernels_of_one_template_cannot_see_or_reach_each_other(tmp_path):
         for slot in (first, second):
             pool.dispose(slot)
         pool.close()
+
+
+def test_the_mounts_a_kernels_fresh_tmpfs_would_hide_are_found_to_be_bound_again():
+    """A repository under /tmp (a CI clone): the template's jail binds its Python environment there, and each
+    kernel's fresh /tmp must not hide it (every kernel once died before its first reply)."""
+    from autograder.grading.template import PRIVATE_TMPFS, _mount_points_below
+
+    mountinfo = [
+        "21 1 0:19 / / ro,nosuid shared:1 - tmpfs tmpfs rw",
+        "22 21 0:20 / /tmp rw,nosuid - tmpfs tmpfs rw",
+        "23 22 8:1 /work/cc/.venv /tmp/cc/.venv ro,nosuid - ext4 /dev/sda1 rw",
+        "24 22 8:1 /srv/my\\040course/nnhelpers /tmp/my\\040course/nnhelpers ro - ext4 /dev/sda1 rw",
+        "25 21 8:1 /usr /usr ro,nosuid - ext4 /dev/sda1 rw",
+        "26 21 0:21 / /tmpfiles rw - tmpfs tmpfs rw",
+        "27 21 0:22 / /dev/shm rw - tmpfs tmpfs rw",
+    ]
+    assert _mount_points_below(PRIVATE_TMPFS, mountinfo) == ["/tmp/cc/.venv", "/tmp/my course/nnhelpers"]

@@ -22,6 +22,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import sys
 import threading
 
@@ -94,12 +95,39 @@ def warm_imports():
     inspect.getmodule(compile("", "<template>", "exec"))
 
 
+def _mount_points_below(folders, mountinfo=None):
+    """The mount points inside any of ``folders`` (not the folders themselves), parents first, from the lines of
+    ``/proc/self/mountinfo`` (this namespace's when not given)."""
+    if mountinfo is None:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as handle:
+            mountinfo = handle.read().splitlines()
+    points = []
+    for line in mountinfo:
+        # The fifth field; the kernel writes a space, tab, newline and backslash in it as \040, \011, \012, \134.
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+        if any(point.startswith(folder.rstrip("/") + "/") for folder in folders):
+            points.append(point)
+    return points
+
+
 def _enter_private_jail(scratch_bytes):
     """In the forked child, still privileged: its own namespaces and fresh writable mounts (see module doc)."""
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    # What the template's jail binds below a folder that gets a fresh tmpfs here (the Python environment and
+    # the course of a repository under /tmp): held open now, bound again on top of the new tmpfs.
+    held = [(point, os.open(point, os.O_PATH)) for point in _mount_points_below(PRIVATE_TMPFS)]
     for target in PRIVATE_TMPFS:
         _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={scratch_bytes},mode={PRIVATE_TMPFS[target]}")
+    for point, fd in held:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(point, 0o755, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(point), 0o755, exist_ok=True)
+            os.close(os.open(point, os.O_WRONLY | os.O_CREAT, 0o644))
+        _mount(f"/proc/self/fd/{fd}", point, None, MS_BIND | MS_REC)
+        _mount("none", point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(fd)
     for folder in WRITABLE_DIRS:
         os.mkdir(folder, 0o755)
         os.chown(folder, JAIL_UID, JAIL_UID)
