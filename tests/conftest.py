@@ -25,6 +25,19 @@ ASSIGNMENTS = COURSE.assignments()
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+def processes_with(marker):
+    """PIDs of the processes whose command line contains ``marker`` (what a test's submission started)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
 @pytest.fixture(scope="session")
 def course():
     return COURSE

@@ -8,14 +8,13 @@ attackers, and the attacker flagged or losing points.
 """
 
 import hashlib
-import os
 import socket
 import threading
 import uuid
 
 import nbformat
 import pytest
-from conftest import COURSE
+from conftest import COURSE, processes_with
 from nbgrader.api import Gradebook
 
 from autograder.course import make_scratch_course
@@ -210,18 +209,6 @@ def _grades(course):
                 for s in gb.assignment_submissions(A) for nb in s.notebooks for g in nb.grades}
 
 
-def _marked_processes():
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if MARKER.encode() in handle.read():
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
-
-
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
     base = tmp_path_factory.mktemp("attacks")
@@ -257,7 +244,7 @@ def attacked(tmp_path_factory):
     after = {name: _digest_tree(course.root / name) for name in ("source", "release", "submitted")}
     after["home"] = home_file.read_bytes()
     return {"course": course, "baseline": baseline, "results": results, "rows": {r.student_id: r for r in rows},
-            "before": before, "after": after, "listener": listener, "left_running": _marked_processes()}
+            "before": before, "after": after, "listener": listener, "left_running": processes_with(MARKER)}
 
 
 def _outputs(course, student):

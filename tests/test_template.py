@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import COURSE
+from conftest import COURSE, processes_with
 from nbgrader.api import Gradebook
 
 from autograder.course import make_scratch_course
@@ -90,18 +90,6 @@ def _grades(course, student):
         return {g.name: g.auto_score for nb in submission.notebooks for g in nb.grades}
 
 
-def _marked_processes():
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if MARKER.encode() in handle.read():
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
-
-
 def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_path):
     accuracy = next(c.source for c in answered_notebook(COURSE, A).cells
                     if c.metadata.get("nbgrader", {}).get("grade_id") == "accuracy")
@@ -127,7 +115,7 @@ def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_p
     grades = _grades(shared, "b_observer")
     assert grades == _grades(fresh, "b_observer")
     assert all(score is not None for score in grades.values()) and sum(grades.values()) > 0
-    assert _marked_processes() == []  # the polluter's sleeper died with its kernel
+    assert processes_with(MARKER) == []  # the polluter's sleeper died with its kernel
 
 
 def _template_processes(ancestor):
