@@ -129,7 +129,7 @@ def _enter_private_jail(scratch_bytes):
         _mount("none", point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         os.close(fd)
     for folder in WRITABLE_DIRS:
-        os.mkdir(folder, 0o755)
+        os.makedirs(folder, 0o755, exist_ok=True)  # already there when a bind above lives inside it (/tmp/work/...)
         os.chown(folder, JAIL_UID, JAIL_UID)
     _mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
     # The template's root and /dev are shared by every kernel it forks: read-only here.
