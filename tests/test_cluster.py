@@ -175,10 +175,7 @@ class DaskProcesses:
             for process in group:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=5)
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=WAIT)
-                process.log.close()
+                self.kill(process)
         # A worker killed outright could not remove the pids cgroups of its jails (named after their
         # grading run's parent, this process); they are empty now that the jails are gone.
         for cgroup in PIDS_CGROUP_ROOT.glob(f"autograder-{os.getpid()}-*"):

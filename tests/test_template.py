@@ -121,17 +121,14 @@ def test_nothing_passes_from_one_submission_to_the_next_in_the_same_worker(tmp_p
 def _template_processes(ancestor):
     """This test's kernel templates: processes running template.py below ``ancestor``."""
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in processes_with(jail.TEMPLATE_INSIDE):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if b"/opt/autograder/template.py" not in handle.read():
-                    continue
-            parent = int(pid)
+            parent = pid
             while parent > 1 and parent != ancestor:
                 with open(f"/proc/{parent}/stat") as handle:
                     parent = int(handle.read().rsplit(")", 1)[1].split()[1])
             if parent == ancestor:
-                found.append(int(pid))
+                found.append(pid)
         except (OSError, ValueError):
             continue
     return found

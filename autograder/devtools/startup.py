@@ -8,6 +8,7 @@ the imports) is the alternative the template replaces, measured in the same run.
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 from autograder.course import Course
+from autograder.grading import jail
 from autograder.grading.jail import Limits
 from autograder.grading.kernels import KernelPool, install_kernelspec
 
@@ -23,16 +25,11 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def cpu_seconds(pid):
     """User and system CPU of a process and its live descendants (the template's kernels excluded)."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
+    total = 0.0
+    for current in jail.process_tree(pid):
+        with contextlib.suppress(OSError):
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / TICKS
-            for task in os.listdir(f"/proc/{current}/task"):
-                pending += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
-        except OSError:
-            continue
     return total
 
 

@@ -169,10 +169,8 @@ class PidsCgroup:
 
 def jail_command(command, connection_file, inbox, course_root, limits, settings, cgroup_procs=None):
     """The argv that runs ``command`` (already written for the inside paths) in a fresh jail."""
-    args = [bwrap_path(), "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp", *_system_binds(), *_python_binds()]
-    data = Path(course_root) / "data"
-    if data.is_dir():
-        args += ["--ro-bind", str(data), DATA_INSIDE]
+    args = [bwrap_path(), "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp", *_system_binds(), *_python_binds(),
+            *_data_bind(course_root)]
     args += [
         "--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
         "--ro-bind", str(connection_file), CONNECTION_INSIDE,
@@ -191,15 +189,25 @@ def jail_command(command, connection_file, inbox, course_root, limits, settings,
     return args
 
 
-def _kernel_environment():
+def _environment(**specific):
+    """``--setenv`` arguments for a jailed process: what every jail of the grader sets, then ``specific``."""
     return [item for name, value in {
         "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp/scratch",
-        "MPLCONFIGDIR": "/tmp/cache/matplotlib", "MPLBACKEND": "agg", "IPYTHONDIR": "/tmp/cache/ipython",
-        "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "MPLBACKEND": "agg", "NNHELPERS_DATA_DIR": DATA_INSIDE, "NNHELPERS_PROGRESS": "off",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-        "VIRTUAL_ENV": sys.prefix,
+        "VIRTUAL_ENV": sys.prefix, **specific,
     }.items() for item in ("--setenv", name, value)]
+
+
+def _kernel_environment():
+    return _environment(TMPDIR="/tmp/scratch", MPLCONFIGDIR="/tmp/cache/matplotlib", IPYTHONDIR="/tmp/cache/ipython",
+                        PYDEVD_DISABLE_FILE_VALIDATION="1")
+
+
+def _data_bind(course_root):
+    """The course's ``data/``, read-only at the path the helpers look in (nothing when the course has none)."""
+    data = Path(course_root) / "data"
+    return ["--ro-bind", str(data), DATA_INSIDE] if data.is_dir() else []
 
 
 def template_supported():
@@ -217,10 +225,7 @@ def template_command(course_root, limits):
     if not limits.jail:
         # As the kernelspec starts a kernel without a jail: not isolated (-I), so PYTHONPATH still counts.
         return [sys.executable, str(Path(__file__).with_name("template.py"))], settings
-    binds = [*_system_binds(), *_python_binds()]
-    data = Path(course_root) / "data"
-    if data.is_dir():
-        binds += ["--ro-bind", str(data), DATA_INSIDE]
+    binds = [*_system_binds(), *_python_binds(), *_data_bind(course_root)]
     binds += ["--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
               "--ro-bind", str(Path(__file__).with_name("template.py")), TEMPLATE_INSIDE]
     # Run by root, bubblewrap makes the folders leading to a bind 0700: the kernel (uid 65534 of the
@@ -236,6 +241,17 @@ def template_command(course_root, limits):
         "--setenv", "AUTOGRADER_TEMPLATE", json.dumps(settings), "--", *command,
     ]
     return args, settings
+
+
+def process_tree(pid):
+    """``pid`` and its live descendants (PIDs in the caller's namespace), each before its children."""
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        yield current
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                pending += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
 
 
 def kernel_pid_in_jail(outer_pid):
@@ -256,22 +272,13 @@ def verdict_command(course_root, limits, settings):
     student code, but it reads values the student's code made, so it gets no network, a read-only file
     system and nothing of the course but ``data/``."""
     command = [sys.executable, "-I", VERDICT_INSIDE, json.dumps(settings)]
-    args = [bwrap_path(), "--size", str(32 * 1024**2), "--tmpfs", "/tmp", *_system_binds(), *_python_binds()]
-    data = Path(course_root) / "data"
-    if data.is_dir():
-        args += ["--ro-bind", str(data), DATA_INSIDE]
+    args = [bwrap_path(), "--size", str(32 * 1024**2), "--tmpfs", "/tmp", *_system_binds(), *_python_binds(),
+            *_data_bind(course_root)]
     args += [
         "--ro-bind", str(Path(__file__).with_name("verdict.py")), VERDICT_INSIDE,
         "--proc", "/proc", "--dev", "/dev", "--dir", "/tmp/home", "--chdir", "/tmp",
         "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
         "--die-with-parent", "--new-session", "--hostname", "verdict", "--clearenv",
+        *_environment(TMPDIR="/tmp", MPLCONFIGDIR="/tmp/matplotlib"),
     ]
-    environment = {
-        "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "HOME": "/tmp/home", "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "MPLBACKEND": "agg", "NNHELPERS_DATA_DIR": DATA_INSIDE,
-        "NNHELPERS_PROGRESS": "off", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "VIRTUAL_ENV": sys.prefix,
-    }
-    for name, value in environment.items():
-        args += ["--setenv", name, value]
     return [*args, "--", *command]

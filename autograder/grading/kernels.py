@@ -183,17 +183,13 @@ class KernelTemplate:
     def _host_pid(self, inner):
         """The grader's PID of the template's process ``inner`` (a descendant of the template's bubblewrap)."""
         level = 1 if self.jailed else 0
-        pending = [self.process.pid]
-        while pending:
-            pid = pending.pop()
+        for pid in jail.process_tree(self.process.pid):
             with contextlib.suppress(OSError):
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("NSpid:"):
                         ids = line.split()[1:]
                         if len(ids) > level and int(ids[level]) == inner:
                             return pid
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    pending += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
         raise TemplateFailed(f"the kernel the template forked ({inner}) is not among its processes")
 
     def close(self):
@@ -345,8 +341,6 @@ class KernelPool:
         return isinstance(slot.km, ForkedKernelManager) and not slot.km.template.answers()
 
     def _start(self, course_root, scratch_root, limits):
-        from jupyter_core.utils import run_sync
-
         folder = Path(tempfile.mkdtemp(prefix="kernel-", dir=scratch_root))
         (folder / "work").mkdir()
         (folder / "inbox").mkdir()
@@ -361,24 +355,25 @@ class KernelPool:
             settings["nproc_rlimit"] = cgroup.path is None
         km = ForkedKernelManager(template=template, folder=folder, settings=settings,
                                  cgroup_procs=cgroup.procs if cgroup else None)
-        slot = Slot(km=km, folder=folder, settings_key=key, cgroup=cgroup)
         try:
-            run_sync(km.start_kernel)(cwd=str(folder), env=dict(os.environ), extra_arguments=extra)
-        except Exception:
-            self.dispose(slot)
-            if not template.alive() or isinstance(sys.exc_info()[1], TemplateFailed):
+            return self._launch(km, folder, key, cgroup, extra)
+        except Exception as error:
+            if not template.alive() or isinstance(error, TemplateFailed):
                 template.close()  # the next start makes a new one
             raise
-        return slot
 
     def _start_in_own_jail(self, folder, key, settings, course_root, limits, extra):
         """A kernel started by its own bubblewrap (where no template can be jailed: a grader not run by root)."""
-        from jupyter_core.utils import run_sync
-
         cgroup = jail.PidsCgroup(limits.max_processes)
         settings["nproc_rlimit"] = cgroup.path is None
         km = JailedKernelManager(jail_folder=folder, course_root=course_root, limits=limits, settings=settings,
                                  cgroup_procs=cgroup.procs)
+        return self._launch(km, folder, key, cgroup, extra)
+
+    def _launch(self, km, folder, key, cgroup, extra):
+        """Start ``km``'s kernel; when it fails, nothing of it (process, folder, cgroup) is left."""
+        from jupyter_core.utils import run_sync
+
         slot = Slot(km=km, folder=folder, settings_key=key, cgroup=cgroup)
         try:
             run_sync(km.start_kernel)(cwd=str(folder), env=dict(os.environ), extra_arguments=extra)
