@@ -64,3 +64,33 @@ def test_a_process_in_the_jail_sees_no_course_no_network_and_a_read_only_system(
     assert out[1] == "False False"  # the grader's folders and the home folder are not there at all
     assert out[2] in {"ConnectionRefusedError", "OSError"}  # a network namespace with nothing in it
     assert out[3] == "30"  # EROFS
+
+
+@pytest.mark.skipif(jail.bwrap_path() is None, reason="bubblewrap is installed by make; this checks the jail it makes")
+@pytest.mark.parametrize("when", ["as soon as the jail is started", "once the kernel is ready"])
+def test_a_kernel_in_its_own_jail_ends_when_its_lifeline_to_the_grader_closes(tmp_path, when):
+    """bubblewrap's --die-with-parent misses a grader killed before bubblewrap arms it; the kernel's lifeline (a
+    pipe only the grader writes to) ends the jail when the grader's end closes, before or after the kernel armed it."""
+    import signal
+
+    from conftest import COURSE
+
+    from autograder.grading.kernels import KernelPool, install_kernelspec
+
+    install_kernelspec(tmp_path)
+    pool = KernelPool(use_template=False)
+    slot = pool.take(COURSE.root, tmp_path, Limits(scratch_bytes=32 * 1024**2))
+    client = None
+    try:
+        if when == "once the kernel is ready":
+            client = slot.km.blocking_client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+        jail_process = slot.km.provisioner.process
+        slot.km.close_lifeline()
+        jail_process.wait(timeout=30)  # bubblewrap ends with its kernel
+        if when == "once the kernel is ready":
+            assert jail_process.returncode == 128 + signal.SIGIO  # bubblewrap reports the kernel's death by SIGIO
+    finally:
+        pool.dispose(slot, client)
+        pool.close()

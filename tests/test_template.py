@@ -249,3 +249,79 @@ def test_the_mounts_a_kernels_fresh_tmpfs_would_hide_are_found_to_be_bound_again
         "27 21 0:22 / /dev/shm rw - tmpfs tmpfs rw",
     ]
     assert _mount_points_below(PRIVATE_TMPFS, mountinfo) == ["/tmp/cc/.venv", "/tmp/my course/nnhelpers"]
+
+
+def _first_on_iopub(client, timeout=30):
+    from jupyter_core.utils import run_sync
+
+    return run_sync(client.iopub_channel.get_msg)(timeout=timeout)
+
+
+@pytest.fixture
+def forked_kernel(tmp_path):
+    """A kernel forked from a template, as grading starts one, and the client grading would use (not started)."""
+    from autograder.grading.jail import Limits
+    from autograder.grading.kernels import KernelPool, install_kernelspec
+
+    install_kernelspec(tmp_path)
+    pool = KernelPool()
+    slot = pool.take(COURSE.root, tmp_path, Limits(scratch_bytes=LIMITS["scratch_bytes"]))
+    client = slot.km.client()
+    try:
+        yield slot, client
+    finally:
+        pool.dispose(slot, client)
+        pool.close()
+
+
+def test_a_kernel_is_ready_once_it_has_greeted_and_answered_and_nothing_of_the_wait_is_left_on_iopub(forked_kernel):
+    """The grader's client waits for ipykernel's greeting instead of jupyter_client's 0.2 s IOPub probes; what it
+    leaves behind must be what jupyter_client leaves: the next message on IOPub belongs to the next request."""
+    from jupyter_core.utils import run_sync
+
+    from autograder.grading.kernels import GreetedKernelClient
+
+    _slot, client = forked_kernel
+    assert isinstance(client, GreetedKernelClient)
+    client.start_channels()
+    run_sync(client.wait_for_ready)(timeout=60)
+    request = client.execute("print('after the wait')")
+    first = _first_on_iopub(client)
+    assert first["parent_header"]["msg_id"] == request, first
+    assert first["content"] == {"execution_state": "busy"}
+
+
+def test_a_kernel_that_sends_no_greeting_is_waited_for_as_jupyter_client_would(forked_kernel):
+    """An ipykernel without ``iopub_welcome`` (here: the greeting already taken off the channel) costs the greeting's
+    timeout, then jupyter_client's own wait: the kernel is still found ready."""
+    from jupyter_core.utils import run_sync
+
+    _slot, client = forked_kernel
+    client.greeting_timeout = 0.5
+    client.start_channels()
+    assert _first_on_iopub(client)["msg_type"] == "iopub_welcome"
+    started = time.monotonic()
+    run_sync(client.wait_for_ready)(timeout=60)
+    assert time.monotonic() - started >= 0.5  # the greeting was waited for, then jupyter_client's wait ran
+    request = client.execute("1 + 1")
+    assert _first_on_iopub(client)["parent_header"]["msg_id"] == request
+
+
+def test_a_kernel_that_died_before_it_was_ready_is_reported_not_waited_for(forked_kernel):
+    from jupyter_core.utils import run_sync
+
+    slot, client = forked_kernel
+    slot.km.provisioner.process.kill()
+    slot.km.provisioner.process.wait(timeout=10)
+    client.start_channels()
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="died"):
+        run_sync(client.wait_for_ready)(timeout=60)
+    assert time.monotonic() - started < 10
+
+
+def test_a_kernel_skips_what_ipykernel_does_for_a_person_at_a_front_end(forked_kernel):
+    """No 0.5 ms sleep before each reply and no debug log records built and dropped: about 60 requests a notebook."""
+    slot, _client = forked_kernel
+    printed = _run(slot, "k = get_ipython().kernel; print(k._execute_sleep, k.log.isEnabledFor(10), k.log.isEnabledFor(30))")
+    assert printed.split() == ["0.0", "False", "True"]

@@ -9,11 +9,15 @@ reaps) are counted too; run it on an otherwise idle machine.
 
 Prints, per notebook: wall seconds, the machine's CPU seconds, and the share of the grading process
 (nbgrader's preprocessors, nbclient, the re-check's relay, feedback pages) and of the verdict process;
-the rest is the kernels (their start, the notebook's code, the re-check's calls) and the jails. With
-``--profile``, the grading process's cProfile statistics go to FILE.
+the kernel template and the kernels it forked (their start, the notebook's code, the re-check's calls);
+then how many requests each notebook sends its kernel, and what one request that does nothing costs
+(measured in the same run on a kernel started as grading starts one), which is the part of the CPU the
+Jupyter protocol takes whatever the notebook does. With ``--profile``, the grading process's cProfile
+statistics go to FILE.
 """
 
 import argparse
+import contextlib
 import cProfile
 import os
 import resource
@@ -22,15 +26,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
+
 from autograder import grade as grading
 from autograder.course import Course, make_scratch_course, venv_on_path
 from autograder.devtools.bench import build_class, copy_of_class
 from autograder.devtools.startup import cpu_seconds
-from autograder.grading import pipeline
+from autograder.grading import jail, pipeline
+from autograder.grading.jail import Limits
+from autograder.grading.kernels import KernelPool, install_kernelspec
 from autograder.grading.record import register_assignments
 from autograder.release import generate
 
 TICKS = os.sysconf("SC_CLK_TCK")
+REQUEST_KINDS = {"cells": "cells", "calls": "re-check calls", "grader": "probes and set-up"}
 
 
 def machine_cpu_seconds():
@@ -40,9 +49,68 @@ def machine_cpu_seconds():
     return (sum(values) - values[3] - values[4]) / TICKS
 
 
+def template_cpu_seconds(template):
+    """The template process's own CPU, and that of the kernels it forked and has reaped (their jails' builders
+    included): (own, reaped), from /proc's utime and stime, cutime and cstime."""
+    for pid in jail.process_tree(template.process.pid):  # bubblewrap's first: the template is the first Python
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/comm").read_text().startswith("python"):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+    return 0.0, 0.0
+
+
 def own_cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def counted_requests(counts):
+    """Count the execution requests sent to kernels, by kind: the notebook's cells, the re-check's calls (they
+    read their answer as user expressions) and the grader's own silent requests (the probes, the set-up)."""
+    original = AsyncKernelClient.execute
+
+    def execute(client, code, silent=False, *args, **kwargs):
+        kind = "calls" if kwargs.get("user_expressions") else "grader" if silent else "cells"
+        counts[kind] = counts.get(kind, 0) + 1
+        return original(client, code, silent, *args, **kwargs)
+
+    AsyncKernelClient.execute = execute
+    try:
+        yield counts
+    finally:
+        AsyncKernelClient.execute = original
+
+
+def request_cost(course_root, scratch, jailed, repeats=200):
+    """CPU seconds one request costs the kernel and the grading process, for a request that does nothing
+    (``pass``, silent): what the Jupyter protocol itself costs, on a kernel as grading starts it."""
+    from jupyter_core.utils import run_sync
+
+    Path(scratch).mkdir(parents=True, exist_ok=True)
+    install_kernelspec(scratch)
+    pool = KernelPool()
+    slot = pool.take(course_root, scratch, Limits(jail=jailed))
+    client = slot.km.client()
+    client.start_channels()
+
+    async def requests(count):
+        for _ in range(count):
+            msg_id = client.execute("pass", silent=True, store_history=False)
+            while (await client.shell_channel.get_msg(timeout=30))["parent_header"].get("msg_id") != msg_id:
+                pass
+
+    try:
+        run_sync(client.wait_for_ready)(timeout=120)
+        run_sync(requests)(20)
+        pid = slot.km.provisioner.process.pid
+        kernel, own = cpu_seconds(pid), own_cpu_seconds()
+        run_sync(requests)(repeats)
+        return (cpu_seconds(pid) - kernel) / repeats, (own_cpu_seconds() - own) / repeats
+    finally:
+        pool.dispose(slot, client)
+        pool.close()
 
 
 def main(argv=None):
@@ -54,6 +122,7 @@ def main(argv=None):
     scratch = Path(tempfile.mkdtemp(prefix="cpu-cost-"))
     profiler = cProfile.Profile() if args.profile else None
     seen = {}
+    counts = {}
 
     def one_worker_here(tasks, _workers, course_root, scratch_root, on_result):
         pipeline.init_worker(course_root, scratch_root)
@@ -63,6 +132,9 @@ def main(argv=None):
             result = pipeline.grade(task)
             if profiler:
                 profiler.disable()
+            template = pipeline._STATE["kernels"].template
+            if template is not None and template.alive():
+                seen["template"] = template_cpu_seconds(template)
             verdict = pipeline._STATE.get("verdict")
             if verdict is not None and verdict.process is not None:
                 seen["verdict"] = cpu_seconds(verdict.process.pid)  # with the jail's processes
@@ -79,17 +151,28 @@ def main(argv=None):
             register_assignments(course, assignments)
             grading._run_pool = one_worker_here  # this process is the only worker
             machine, own, wall = machine_cpu_seconds(), own_cpu_seconds(), time.perf_counter()
-            results = grading.grade_course(course, assignments, workers=1, out=lambda *_: None,
-                                           **({"jail": False} if args.no_jail else {}))
+            with counted_requests(counts):
+                results = grading.grade_course(course, assignments, workers=1, out=lambda *_: None,
+                                               **({"jail": False} if args.no_jail else {}))
             wall, machine, own = time.perf_counter() - wall, machine_cpu_seconds() - machine, own_cpu_seconds() - own
+            in_kernel, in_grader = request_cost(course.root, scratch / "requests", not args.no_jail)
         notebooks = sum(len(r.notebooks) for r in results)
         verdict = seen.get("verdict", 0.0)
+        template, kernels = seen.get("template", (0.0, 0.0))
         print(f"{notebooks} notebooks, one after another, {'without a jail' if args.no_jail else 'jailed'}")
         print(f"  wall time            {wall / notebooks:6.3f} s per notebook")
         print(f"  machine CPU          {machine / notebooks:6.3f} s per notebook")
         print(f"    grading process    {own / notebooks:6.3f}")
         print(f"    verdict process    {verdict / notebooks:6.3f}  (its start included)")
-        print(f"    kernels and jails  {(machine - own - verdict) / notebooks:6.3f}  (the rest)")
+        print(f"    kernel template    {template / notebooks:6.3f}  (its start included)")
+        print(f"    kernels            {kernels / notebooks:6.3f}  (each with its jail, the notebook's code, the re-check's calls)")
+        print(f"    the rest           {(machine - own - verdict - template - kernels) / notebooks:6.3f}  "
+              "(kernels in their own jails, the operating system's work)")
+        requests = sum(counts.values())
+        print(f"  requests to the kernel {requests / notebooks:5.1f} per notebook: "
+              + ", ".join(f"{counts.get(kind, 0) / notebooks:.1f} {label}" for kind, label in REQUEST_KINDS.items()))
+        print(f"  one request that does nothing costs {1000 * in_kernel:.2f} ms of kernel CPU and {1000 * in_grader:.2f} ms "
+              f"in the grading process: {requests / notebooks * (in_kernel + in_grader):.3f} s per notebook")
         print(f"  scores: {sum(r.score for r in results):g} of {sum(r.max_score for r in results):g}, "
               f"{sum(len(r.flags) for r in results)} flag(s)")
         if profiler:

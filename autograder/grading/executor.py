@@ -74,9 +74,11 @@ def make_executor(config, **kwargs):
                 return cell, resources
             if not self.started_cells:
                 self.started_cells = True
-                if self.inbox:
-                    self._silent(f"__import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)")
-                self._silent("__import__('sys').audit('autograder.baseline')")
+                baseline = "__import__('sys').audit('autograder.baseline')"
+                if self.inbox:  # the submission's files into its folder, in the same request (each costs ~4 ms)
+                    baseline = (f"try:\n    __import__('shutil').copytree({self.inbox!r}, '.', dirs_exist_ok=True)\n"
+                                f"finally:\n    {baseline}")
+                self._silent(baseline)
             if self.dead:
                 cell.outputs = [error_output(NOT_RUN, f"not run: {self.dead}")]
             elif self.remaining() <= 0:

@@ -14,7 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type, default
 
 from autograder.grading import jail
 
@@ -22,6 +24,65 @@ SANDBOX_KERNEL = "autograder-sandbox"
 KERNEL_START_TIMEOUT = 10
 TEMPLATE_START_TIMEOUT = 120  # imports NumPy, pandas, matplotlib, ipykernel on a busy machine
 TEMPLATE_ANSWER_TIMEOUT = 30
+
+
+class GreetedKernelClient(AsyncKernelClient):
+    """A client that knows its IOPub channel is connected when the kernel greets it.
+
+    jupyter_client proves IOPub by waiting 0.2 s after the ``kernel_info`` reply for a message on it
+    (starting over when the kernel's status went out before the subscription arrived, ZeroMQ's "slow
+    joiner"), then flushes IOPub until it has been quiet for 0.2 s: on a freshly forked kernel, 0.3 s of
+    idle wall time per notebook. ipykernel (7 and later) sends ``iopub_welcome`` to each new subscriber;
+    once it is here nothing published is lost, and the flush ends at the ``idle`` status of our own
+    ``kernel_info`` request."""
+
+    greeting_timeout = 2.0  # a kernel that sends no greeting (older ipykernel) gets jupyter_client's wait
+    reconnect_ms = 5  # a forked kernel binds its sockets about 20 ms after it starts; ZeroMQ retries every 100 ms
+    reconnect_max_ms = 100  # doubling from 5 ms up to ZeroMQ's usual 100 ms, for a kernel that is gone
+
+    @default("context")
+    def _context_default(self):
+        import zmq.asyncio
+
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        # For the sockets this context makes from now on.
+        context.setsockopt(zmq.RECONNECT_IVL, self.reconnect_ms)
+        context.setsockopt(zmq.RECONNECT_IVL_MAX, self.reconnect_max_ms)
+        return context
+
+    async def _async_wait_for_ready(self, timeout=None):
+        from jupyter_client.client import KernelClient
+
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        if not await self._next(self.iopub_channel, min(deadline, time.monotonic() + self.greeting_timeout),
+                                lambda message: message["msg_type"] == "iopub_welcome"):
+            return await KernelClient._async_wait_for_ready(self, timeout)
+        request = self.kernel_info()
+        reply = await self._next(self.shell_channel, deadline,
+                                 lambda message: message["parent_header"].get("msg_id") == request)
+        if reply is None:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        self._handle_kernel_info_reply(reply)
+        await self._next(self.iopub_channel, deadline, lambda message: message["parent_header"].get("msg_id") == request
+                         and message["content"].get("execution_state") == "idle")
+
+    wait_for_ready = _async_wait_for_ready
+
+    async def _next(self, channel, deadline, wanted):
+        """The first message on ``channel`` that is ``wanted`` (others are dropped), or None at the deadline."""
+        from queue import Empty
+
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = await channel.get_msg(timeout=min(left, 1.0))
+            except Empty:
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info") from None
+                continue
+            if wanted(message):
+                return message
+        return None
 
 
 @dataclass
@@ -64,6 +125,8 @@ class JailedKernelManager(AsyncKernelManager):
     of the jail's first process, so no folder of the host is writable from inside.
     """
 
+    client_factory = Type(GreetedKernelClient, klass=AsyncKernelClient)
+
     def __init__(self, *, jail_folder, course_root, limits, settings, cgroup_procs=None, **kwargs):
         super().__init__(kernel_name=SANDBOX_KERNEL, transport="ipc", ip=f"{jail.CONN_DIR_INSIDE}/k", **kwargs)
         self.jail_folder = Path(jail_folder)
@@ -73,14 +136,32 @@ class JailedKernelManager(AsyncKernelManager):
         self.cgroup_procs = cgroup_procs
         self.jail_root = None
         self.connection_file = str(self.jail_folder / "kernel.json")
+        self.lifeline = None  # the grader's end of the kernel's lifeline (see ``sandbox.die_with_the_grader``)
+        self._kernels_end = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = [sys.executable, "-I", jail.SANDBOX_INSIDE, "-f", jail.CONNECTION_INSIDE, *(extra_arguments or [])]
+        self._kernels_end, self.lifeline = os.pipe()
+        settings = {**self.settings, "lifeline_fd": self._kernels_end}
         return jail.jail_command(command, self.connection_file, self.jail_folder / "inbox", self.course_root,
-                                 self.limits, self.settings, self.cgroup_procs)
+                                 self.limits, settings, self.cgroup_procs)
+
+    def close_lifeline(self):
+        """The kernel ends itself when this closes (as it does when the grader dies, however it dies)."""
+        for name in ("_kernels_end", "lifeline"):
+            fd = getattr(self, name)
+            setattr(self, name, None)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        try:
+            await super()._async_launch_kernel(kernel_cmd, pass_fds=(self._kernels_end,), **kw)
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(self._kernels_end)  # the kernel's end lives on in the kernel only
+            self._kernels_end = None
         outer = self.provisioner.process.pid
         deadline = time.monotonic() + KERNEL_START_TIMEOUT
         inner = None
@@ -242,6 +323,8 @@ class ForkedKernelManager(AsyncKernelManager):
 
     In a jail the kernel is process 1 of its own PID namespace: killing it kills everything it started.
     Its sockets are in its private tmpfs, reached through ``/proc/<pid>/root`` as with ``JailedKernelManager``."""
+
+    client_factory = Type(GreetedKernelClient, klass=AsyncKernelClient)
 
     def __init__(self, *, template, folder, settings, cgroup_procs=None, **kwargs):
         self.jailed = template.jailed
@@ -416,6 +499,8 @@ class KernelPool:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.stop_channels()
+        if isinstance(slot.km, JailedKernelManager):
+            slot.km.close_lifeline()
         process = getattr(getattr(slot.km, "provisioner", None), "process", None)
         if process is not None:
             # In a jail this is bubblewrap: its death takes the jail's PID namespace, and so every
