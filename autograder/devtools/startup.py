@@ -11,6 +11,7 @@ own wait for a ready kernel, which the grader's client (``GreetedKernelClient``)
 import argparse
 import contextlib
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -65,16 +66,20 @@ def main(argv=None):
     args = parser.parse_args(argv)
     course = Course.at()
     scratch = tempfile.mkdtemp(prefix="startup-")
-    install_kernelspec(scratch)
     limits = Limits(jail=not args.no_jail)
-    forking = KernelPool()
-    started = time.perf_counter()
-    template = forking._template(course.root, limits)
-    template_wall, template_cpu = time.perf_counter() - started, cpu_seconds(template.process.pid)
-    forked = time_kernels(forking, course.root, scratch, limits, args.repeats)
-    waited = time_kernels(forking, course.root, scratch, limits, args.repeats, make_client=jupyter_clients_own)
-    forking.close()
-    own = time_kernels(KernelPool(use_template=False), course.root, scratch, limits, args.repeats) if limits.jail else None
+    forking, own_jails = KernelPool(), KernelPool(use_template=False)
+    try:
+        install_kernelspec(scratch)
+        started = time.perf_counter()
+        template = forking._template(course.root, limits)
+        template_wall, template_cpu = time.perf_counter() - started, cpu_seconds(template.process.pid)
+        forked = time_kernels(forking, course.root, scratch, limits, args.repeats)
+        waited = time_kernels(forking, course.root, scratch, limits, args.repeats, make_client=jupyter_clients_own)
+        own = time_kernels(own_jails, course.root, scratch, limits, args.repeats) if limits.jail else None
+    finally:
+        forking.close()
+        own_jails.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     print(f"{'':34} {'wall s':>8} {'CPU s':>8}")
     print(f"{'template (once per worker)':34} {template_wall:8.3f} {template_cpu:8.3f}")
     print(f"{'kernel forked from it (median)':34} {forked[0]:8.3f} {forked[1]:8.3f}")
