@@ -257,21 +257,32 @@ def _first_on_iopub(client, timeout=30):
     return run_sync(client.iopub_channel.get_msg)(timeout=timeout)
 
 
-@pytest.fixture
-def forked_kernel(tmp_path):
-    """A kernel forked from a template, as grading starts one, and the client grading would use (not started)."""
-    from autograder.grading.jail import Limits
+@pytest.fixture(scope="module")
+def template_pool(tmp_path_factory):
+    """One pool, and so one template, for the tests of single kernels (a template takes seconds to start)."""
     from autograder.grading.kernels import KernelPool, install_kernelspec
 
-    install_kernelspec(tmp_path)
+    scratch = tmp_path_factory.mktemp("kernels")
+    install_kernelspec(scratch)
     pool = KernelPool()
-    slot = pool.take(COURSE.root, tmp_path, Limits(scratch_bytes=LIMITS["scratch_bytes"]))
+    try:
+        yield pool, scratch
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def forked_kernel(template_pool):
+    """A kernel forked from a template, as grading starts one, and the client grading would use (not started)."""
+    from autograder.grading.jail import Limits
+
+    pool, scratch = template_pool
+    slot = pool.take(COURSE.root, scratch, Limits(scratch_bytes=LIMITS["scratch_bytes"]))
     client = slot.km.client()
     try:
         yield slot, client
     finally:
         pool.dispose(slot, client)
-        pool.close()
 
 
 def test_a_kernel_is_ready_once_it_has_greeted_and_answered_and_nothing_of_the_wait_is_left_on_iopub(forked_kernel):
