@@ -51,26 +51,14 @@ $(INSTALLED): requirements.lock pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/python -m autograder demo --workers $(WORKERS)
 
-PYTEST_SUITE = $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
-NBVAL_LESSONS = $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
-	--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
-LESSONS_PORTABLE = $(BIN)/python scripts/check_lessons_portable.py --workers $(WORKERS)
-NBVAL_SOURCES = $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
-
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/python -m nnhelpers.datasets --check
-	@# The notebook checks run beside the pytest suite, which waits on servers and start-ups often enough
-	@# that this took make test from 10m07s to 8m53s (2 cores); their output follows the suite's.
-	@status=0; notebooks_log=$$(mktemp); \
-	( set -e; \
-	  echo "$(NBVAL_LESSONS)"; $(NBVAL_LESSONS); \
-	  echo "$(LESSONS_PORTABLE)"; $(LESSONS_PORTABLE); \
-	  echo "$(NBVAL_SOURCES)"; $(NBVAL_SOURCES) \
-	) > $$notebooks_log 2>&1 & notebooks=$$!; \
-	echo "$(PYTEST_SUITE)  (the notebook checks run beside it)"; \
-	$(PYTEST_SUITE) || status=1; \
-	wait $$notebooks || status=1; cat $$notebooks_log; rm -f $$notebooks_log; exit $$status
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(BIN)/python scripts/check_lessons_portable.py --workers $(WORKERS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --nbval-lax --nbval-current-env source
 	@# The hub's browser tests mostly wait for pages and servers, so they run beside the CPU-bound self-test
 	@# (about 45 s less in all); their output is shown when both are done.
 	@status=0; hub=; hub_log=$$(mktemp); \

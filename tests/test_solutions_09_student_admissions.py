@@ -228,9 +228,11 @@ def test_given_train_network_follows_the_contract():
 
 def test_reference_model_passes_the_graded_threshold_comfortably_and_quickly():
     X, y = fixed_training_rows()
-    started = time.perf_counter()
+    # CPU seconds, not wall time: the suite shares the machine with graders and kernels, and what must stay small
+    # is the training's own cost (about 0.3 s here), well inside a graded cell's time limit.
+    started = time.process_time()
     model = sol.train_admissions_model(X.copy(), y.copy(), np.random.default_rng(0))
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert model["W1"].shape[0] == 6 and model["W1"].shape[1] == model["b1"].shape[0] == model["W2"].shape[0]
     loss = mean_log_loss(y, sol.feedforward(X, model)[0])
     # About 0.578 for every starting seed we tried: a margin of more than 0.02 below the threshold.
