@@ -31,7 +31,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from autograder import grade as grading
 from autograder.course import Course, make_scratch_course, venv_on_path
 from autograder.devtools.bench import build_class, copy_of_class
-from autograder.devtools.startup import cpu_seconds
+from autograder.devtools.startup import cpu_seconds, process_times
 from autograder.grading import jail, pipeline
 from autograder.grading.jail import Limits
 from autograder.grading.kernels import KernelPool, install_kernelspec
@@ -51,12 +51,11 @@ def machine_cpu_seconds():
 
 def template_cpu_seconds(template):
     """The template process's own CPU, and that of the kernels it forked and has reaped (their jails' builders
-    included): (own, reaped), from /proc's utime and stime, cutime and cstime."""
+    included): (own, reaped)."""
     for pid in jail.process_tree(template.process.pid):  # bubblewrap's first: the template is the first Python
         with contextlib.suppress(OSError):
             if Path(f"/proc/{pid}/comm").read_text().startswith("python"):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+                return process_times(pid)
     return 0.0, 0.0
 
 

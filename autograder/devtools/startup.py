@@ -28,13 +28,19 @@ from autograder.grading.kernels import KernelPool, install_kernelspec
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def process_times(pid):
+    """(user and system CPU seconds of process ``pid`` itself, those of its children it has waited for), from
+    /proc's utime and stime, cutime and cstime; OSError when it is gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+
+
 def cpu_seconds(pid):
     """User and system CPU of a process and its live descendants (the template's kernels excluded)."""
     total = 0.0
     for current in jail.process_tree(pid):
         with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / TICKS
+            total += process_times(current)[0]
     return total
 
 

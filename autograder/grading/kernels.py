@@ -155,6 +155,12 @@ class JailedKernelManager(AsyncKernelManager):
                 with contextlib.suppress(OSError):
                     os.close(fd)
 
+    async def _async_cleanup_resources(self, restart=False):
+        self.close_lifeline()
+        await super()._async_cleanup_resources(restart=restart)
+
+    cleanup_resources = _async_cleanup_resources  # jupyter_client binds the name to its own method
+
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         try:
             await super()._async_launch_kernel(kernel_cmd, pass_fds=(self._kernels_end,), **kw)
@@ -499,8 +505,6 @@ class KernelPool:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.stop_channels()
-        if isinstance(slot.km, JailedKernelManager):
-            slot.km.close_lifeline()
         process = getattr(getattr(slot.km, "provisioner", None), "process", None)
         if process is not None:
             # In a jail this is bubblewrap: its death takes the jail's PID namespace, and so every
