@@ -5,7 +5,7 @@ this process (as one worker would), jailed unless ``--no-jail``. The machine's C
 ``/proc/stat`` before and after, so the kernels (forked or started in jails whose processes this one never
 reaps) are counted too; run it on an otherwise idle machine.
 
-    python -m autograder.devtools.cpu_cost [--students 2] [--no-jail] [--profile FILE]
+    python -m autograder.devtools.cpu_cost [--students 2] [--no-jail] [--leave-out recheck,probes] [--profile FILE]
 
 Prints, per notebook: wall seconds, the machine's CPU seconds, and the share of the grading process
 (nbgrader's preprocessors, nbclient, the re-check's relay, feedback pages) and of the verdict process;
@@ -14,6 +14,11 @@ then how many requests each notebook sends its kernel, and what one request that
 (measured in the same run on a kernel started as grading starts one), which is the part of the CPU the
 Jupyter protocol takes whatever the notebook does. With ``--profile``, the grading process's cProfile
 statistics go to FILE.
+
+``--leave-out`` measures what a safeguard costs by grading without it (never do this for a class):
+``recheck`` drops the trusted re-check (the kernel runs each whole test cell, hidden tests included, as
+plain nbgrader does, and the verdict process never starts), ``probes`` the integrity probe after each
+test cell (so every notebook is then flagged: its integrity check did not run).
 """
 
 import argparse
@@ -25,12 +30,14 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from jupyter_client.asynchronous import AsyncKernelClient
 
 from autograder import grade as grading
 from autograder.course import Course, make_scratch_course, venv_on_path
 from autograder.devtools.bench import build_class, copy_of_class
+from autograder.devtools.recheck_cost import without_recheck
 from autograder.devtools.startup import cpu_seconds, process_times
 from autograder.grading import jail, pipeline
 from autograder.grading.jail import Limits
@@ -112,12 +119,35 @@ def request_cost(course_root, scratch, jailed, repeats=200):
         pool.close()
 
 
+@contextlib.contextmanager
+def safeguards_left_out(left_out):
+    """Grade without the named safeguards (see the module's doc), for measuring what they cost."""
+    original_executor = pipeline.make_executor
+
+    def make_executor(config, **kwargs):
+        executor = original_executor(config, **kwargs)
+        executor._probe = lambda: None
+        return executor
+
+    with contextlib.ExitStack() as switches:
+        if "recheck" in left_out:
+            switches.enter_context(without_recheck())
+        if "probes" in left_out:
+            switches.enter_context(mock.patch.object(pipeline, "make_executor", make_executor))
+        yield
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.devtools.cpu_cost", description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=2)
     parser.add_argument("--no-jail", action="store_true")
+    parser.add_argument("--leave-out", default="", help="safeguards to grade without, to measure their cost: "
+                        "recheck, probes (comma-separated)")
     parser.add_argument("--profile", help="write the grading process's cProfile statistics here")
     args = parser.parse_args(argv)
+    left_out = {name.strip() for name in args.leave_out.split(",") if name.strip()}
+    if left_out - {"recheck", "probes"}:
+        parser.error(f"--leave-out knows recheck and probes, not {', '.join(sorted(left_out - {'recheck', 'probes'}))}")
     scratch = Path(tempfile.mkdtemp(prefix="cpu-cost-"))
     profiler = cProfile.Profile() if args.profile else None
     seen = {}
@@ -150,7 +180,7 @@ def main(argv=None):
             register_assignments(course, assignments)
             grading._run_pool = one_worker_here  # this process is the only worker
             machine, own, wall = machine_cpu_seconds(), own_cpu_seconds(), time.perf_counter()
-            with counted_requests(counts):
+            with counted_requests(counts), safeguards_left_out(left_out):
                 results = grading.grade_course(course, assignments, workers=1, out=lambda *_: None,
                                                **({"jail": False} if args.no_jail else {}))
             wall, machine, own = time.perf_counter() - wall, machine_cpu_seconds() - machine, own_cpu_seconds() - own
@@ -158,7 +188,8 @@ def main(argv=None):
         notebooks = sum(len(r.notebooks) for r in results)
         verdict = seen.get("verdict", 0.0)
         template, kernels = seen.get("template", (0.0, 0.0))
-        print(f"{notebooks} notebooks, one after another, {'without a jail' if args.no_jail else 'jailed'}")
+        print(f"{notebooks} notebooks, one after another, {'without a jail' if args.no_jail else 'jailed'}"
+              + (f", without {' and '.join(sorted(left_out))}" if left_out else ""))
         print(f"  wall time            {wall / notebooks:6.3f} s per notebook")
         print(f"  machine CPU          {machine / notebooks:6.3f} s per notebook")
         print(f"    grading process    {own / notebooks:6.3f}")

@@ -24,9 +24,14 @@ from autograder.devtools.simulate import answered_notebook, write_submission
 from autograder.grade import grade_course
 
 
+def without_recheck():
+    """Grading inside this context runs no trusted re-check: each test cell runs in the kernel only, hidden
+    part included (the grader before the re-check). Only for measuring what the re-check costs."""
+    return mock.patch.object(AssignmentSpec, "replay_plans", lambda self: {})
+
+
 def _grade(course, assignments, recheck):
-    switch = contextlib.nullcontext() if recheck else mock.patch.object(AssignmentSpec, "replay_plans", lambda self: {})
-    with switch:
+    with contextlib.nullcontext() if recheck else without_recheck():
         started = time.monotonic()
         results = grade_course(course, assignments, workers=1, feedback=False, out=lambda *_: None)
         wall = time.monotonic() - started
