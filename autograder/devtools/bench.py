@@ -63,6 +63,15 @@ def build_class(course, students):
     return count
 
 
+def simulated_class(folder, students):
+    """A scratch copy of this course at ``folder``, its releases generated and the first ``students`` simulated
+    students' submissions written; (the course, how many notebooks were submitted)."""
+    source = Course.at()
+    course = make_scratch_course(folder, source, with_release=False)
+    generate(course, source.assignments())
+    return course, build_class(course, students)
+
+
 def copy_of_class(master, target, students):
     """A fresh course with the releases and the first ``students`` students' submissions of ``master``."""
     course = make_scratch_course(target, master, with_release=False)
@@ -161,9 +170,7 @@ def main(argv=None):
         with venv_on_path():
             largest = max([args.students, *sizes])
             print(f"preparing a class of {largest} students x {len(assignments)} assignments ...", flush=True)
-            master = make_scratch_course(scratch / "master", source, with_release=False)
-            generate(master, assignments)
-            build_class(master, largest)
+            master, _ = simulated_class(scratch / "master", largest)
             notebooks = args.students * len(assignments)
             runs = {}
 

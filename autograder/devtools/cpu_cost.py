@@ -35,15 +35,14 @@ from unittest import mock
 from jupyter_client.asynchronous import AsyncKernelClient
 
 from autograder import grade as grading
-from autograder.course import Course, make_scratch_course, venv_on_path
-from autograder.devtools.bench import build_class, copy_of_class
+from autograder.course import venv_on_path
+from autograder.devtools.bench import copy_of_class, simulated_class
 from autograder.devtools.recheck_cost import without_recheck
 from autograder.devtools.startup import cpu_seconds, process_times
 from autograder.grading import jail, pipeline
 from autograder.grading.jail import Limits
 from autograder.grading.kernels import KernelPool, install_kernelspec
 from autograder.grading.record import register_assignments
-from autograder.release import generate
 
 TICKS = os.sysconf("SC_CLK_TCK")
 REQUEST_KINDS = {"cells": "cells", "calls": "re-check calls", "grader": "probes and set-up"}
@@ -171,11 +170,8 @@ def main(argv=None):
 
     try:
         with venv_on_path():
-            source = Course.at()
-            assignments = source.assignments()
-            master = make_scratch_course(scratch / "master", source, with_release=False)
-            generate(master, assignments)
-            build_class(master, args.students)
+            master, _ = simulated_class(scratch / "master", args.students)
+            assignments = master.assignments()
             course = copy_of_class(master, scratch / "class", args.students)
             register_assignments(course, assignments)
             grading._run_pool = one_worker_here  # this process is the only worker

@@ -17,12 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.course import Course, make_scratch_course, venv_on_path
-from autograder.devtools.bench import build_class, copy_of_class, differences, scores
+from autograder.course import Course, venv_on_path
+from autograder.devtools.bench import copy_of_class, differences, scores, simulated_class
 from autograder.grade import grade_course
 from autograder.grading.cluster import grade_on_local_cluster
 from autograder.grading.record import register_assignments
-from autograder.release import generate
 
 
 def _cpu_seconds():
@@ -48,9 +47,7 @@ def main(argv=None):
     os.environ["NNHELPERS_PROGRESS"] = "off"
     try:
         with venv_on_path():
-            pool = make_scratch_course(scratch / "pool", source, with_release=False)
-            generate(pool, assignments)
-            notebooks = build_class(pool, args.students)
+            pool, notebooks = simulated_class(scratch / "pool", args.students)
             dask = copy_of_class(pool, scratch / "dask", args.students)
             for course in (pool, dask):
                 register_assignments(course, assignments)

@@ -28,11 +28,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import Course, make_scratch_course, venv_on_path
-from autograder.devtools.bench import build_class, copy_of_class, differences, run_nbgrader, run_ours, scores
+from autograder.course import Course, venv_on_path
+from autograder.devtools.bench import copy_of_class, differences, run_nbgrader, run_ours, scores, simulated_class
 from autograder.devtools.cpu_cost import own_cpu_seconds
 from autograder.grading.record import register_assignments
-from autograder.release import generate
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -94,19 +93,10 @@ def run_in_fork(shell, nb, folder):
 
 def grade_without_kernels(course, assignments, shell):
     """Grade every submission with the bound's design; ({test cell: score}, parent CPU s, children's CPU s, notebooks)."""
-    from nbgrader import utils
     from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearOutput,
-        DeduplicateIds,
-        IgnorePattern,
-        LimitOutput,
-        OverwriteCells,
-        OverwriteKernelspec,
-    )
 
     from autograder.feedback import render_feedback
+    from autograder.grading.pipeline import outputs_filtered, prepared_for_running, scores_and_comments
 
     config = course.config()
     table, parent, children, notebooks = {}, 0.0, 0.0, 0
@@ -120,8 +110,7 @@ def grade_without_kernels(course, assignments, shell):
                 nb = nbformat.read(submitted / f"{notebook}.ipynb", as_version=4)
                 resources = {"nbgrader": {"db_url": course.db_url, "assignment": assignment, "notebook": notebook,
                                           "student": student}, "metadata": {}}
-                for preprocessor in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-                    nb, resources = preprocessor(config=config).preprocess(nb, resources)
+                nb, resources = prepared_for_running(nb, resources, config)
                 folder = Path(tempfile.mkdtemp(prefix="run-", dir=course.root))
                 for files in (submitted, course.source_dir / assignment):
                     for item in files.iterdir():
@@ -134,16 +123,11 @@ def grade_without_kernels(course, assignments, shell):
                 for cell, cell_outputs in zip(nb.cells, outputs, strict=True):
                     if cell.cell_type == "code":
                         cell.outputs = [nbformat.from_dict(output) for output in cell_outputs]
-                for preprocessor in (IgnorePattern, LimitOutput):
-                    nb, resources = preprocessor(config=config).preprocess(nb, resources)
-                grades = {}
-                for cell in nb.cells:
-                    if utils.is_grade(cell):
-                        grade_id = cell.metadata.nbgrader.grade_id
-                        grades[grade_id] = list(utils.determine_grade(cell))
-                        table[(student, assignment, notebook, grade_id)] = grades[grade_id][0]
+                nb, resources = outputs_filtered(nb, resources, config)
+                grades, comments = scores_and_comments(nb)
+                table.update({(student, assignment, notebook, grade_id): score for grade_id, (score, _) in grades.items()})
                 nbformat.writes(nb)
-                render_feedback(nb, grades, {}, {}, student, assignment, notebook)
+                render_feedback(nb, grades, comments, {}, student, assignment, notebook)
                 parent += own_cpu_seconds() - started
                 notebooks += 1
     return table, parent, children, notebooks
@@ -161,9 +145,7 @@ def main(argv=None):
     os.environ["NNHELPERS_PROGRESS"] = "off"
     try:
         with venv_on_path():
-            master = make_scratch_course(scratch / "master", source, with_release=False)
-            generate(master, assignments)
-            notebooks = build_class(master, args.students)
+            master, notebooks = simulated_class(scratch / "master", args.students)
             print(f"1 nbgrader autograde, sequential, {notebooks} notebooks ...", flush=True)
             plain = copy_of_class(master, scratch / "nbgrader", args.students)
             nbgrader_seconds = run_nbgrader(plain, assignments, scratch / "nbgrader.log")

@@ -210,17 +210,51 @@ def _execute(task, config, nb, resources, retry=True):
     return nb, resources, executor, files, probes
 
 
+def prepared_for_running(nb, resources, config):
+    """nbgrader's sanitising preprocessors, as ``autograde`` runs them before executing: outputs cleared, the
+    instructor's cells and kernelspec restored from the gradebook, the cells' metadata checked."""
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+
+    for preprocessor in (ClearOutput, DeduplicateIds):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+    # DeduplicateIds empties the metadata of every extra copy of a cell; nbgrader 0.9 then fails on
+    # those cells (the "one duplicated cell aborts the whole run" bug). Dropping the empty metadata
+    # makes each copy a plain cell, so the submission is graded with the copy that kept its id.
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", None) == {}:
+            del cell.metadata["nbgrader"]
+    for preprocessor in (OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+    return nb, resources
+
+
+def outputs_filtered(nb, resources, config):
+    """nbgrader's preprocessors after executing: the course's ignored stderr patterns, the output limit."""
+    from nbgrader.preprocessors import IgnorePattern, LimitOutput
+
+    for preprocessor in (IgnorePattern, LimitOutput):
+        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+    return nb, resources
+
+
+def scores_and_comments(nb):
+    """nbgrader's scoring of an executed notebook: {grade_id: [score, points]}, {grade_id: auto comment or None}."""
+    from nbgrader import utils
+
+    grades, comments = {}, {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if utils.is_grade(cell):
+            score, points = utils.determine_grade(cell)
+            grades[meta["grade_id"]] = [score, points]
+        if utils.is_solution(cell) or utils.is_task(cell):
+            unchanged = meta.get("checksum") == utils.compute_checksum(cell) and not utils.is_task(cell)
+            comments[meta["grade_id"]] = "No response." if unchanged else None
+    return grades, comments
+
+
 def _grade_notebook(task, notebook, flags):
     from nbgrader import utils
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearOutput,
-        DeduplicateIds,
-        IgnorePattern,
-        LimitOutput,
-        OverwriteCells,
-        OverwriteKernelspec,
-    )
 
     config = _config()
     result = NotebookResult(name=notebook, status=Status.GRADED)
@@ -242,16 +276,7 @@ def _grade_notebook(task, notebook, flags):
 
     resources = {"nbgrader": {"db_url": task.db_url, "assignment": task.assignment, "notebook": notebook,
                               "student": task.student}, "metadata": {}}
-    for preprocessor in (ClearOutput, DeduplicateIds):
-        nb, resources = preprocessor(config=config).preprocess(nb, resources)
-    # DeduplicateIds empties the metadata of every extra copy of a cell; nbgrader 0.9 then fails on
-    # those cells (the "one duplicated cell aborts the whole run" bug). Dropping the empty metadata
-    # makes each copy a plain cell, so the submission is graded with the copy that kept its id.
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("nbgrader", None) == {}:
-            del cell.metadata["nbgrader"]
-    for preprocessor in (OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-        nb, resources = preprocessor(config=config).preprocess(nb, resources)
+    nb, resources = prepared_for_running(nb, resources, config)
 
     limits = task.limits
     pristine = copy.deepcopy(nb), copy.deepcopy(resources)
@@ -261,17 +286,8 @@ def _grade_notebook(task, notebook, flags):
         # The worker's kernel template died under this notebook: a grader-side failure, so the notebook is
         # graded once more with a new template (and recorded once, by the grading process, as always).
         nb, resources, executor, files, probes = _execute(task, config, *pristine, retry=False)
-    for preprocessor in (IgnorePattern, LimitOutput):
-        nb, resources = preprocessor(config=config).preprocess(nb, resources)
-
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if utils.is_grade(cell):
-            score, points = utils.determine_grade(cell)
-            result.grades[meta["grade_id"]] = [score, points]
-        if utils.is_solution(cell) or utils.is_task(cell):
-            unchanged = meta.get("checksum") == utils.compute_checksum(cell) and not utils.is_task(cell)
-            result.comments[meta["grade_id"]] = "No response." if unchanged else None
+    nb, resources = outputs_filtered(nb, resources, config)
+    result.grades, result.comments = scores_and_comments(nb)
 
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or utils.is_grade(cell):
