@@ -6,9 +6,10 @@ class, what a grader would cost if a purpose-built runner replaced the Jupyter k
 1. plain ``nbgrader autograde``, one assignment after another (as the bench runs it);
 2. ``autograder grade`` with its jail, on ``--workers`` workers (as the bench runs it);
 3. the bound: nbgrader's own preprocessors and scoring and the feedback page in this process, and each
-   notebook's cells run once (visible and hidden tests together, as nbgrader runs them) by IPython's
-   ``InteractiveShell`` in a child forked from this warm process, which answers requests over a pair of
-   pipes and captures outputs directly. No jail, re-check, probe or time limit: what any design pays;
+   notebook's cells run once (visible and hidden tests together, as nbgrader runs them) by a runner
+   (``autograder.grading.runner``: IPython's shell recording outputs as a kernel gives them) in a child
+   forked from this warm process, answering requests over a pair of pipes. No jail, re-check, probe or
+   time limit: what any design pays;
 4. the same runner with the grader's safeguards: the trusted re-check (the real verdict process, jailed,
    its calls of the student's functions made in the runner by the grader's own dispatcher) and the witness
    with its integrity probe after every test cell, as the grader's executor runs them. Not the jail (``make
@@ -22,7 +23,6 @@ witness found anything (it must not: the class is honest). Run it on an otherwis
 """
 
 import argparse
-import base64
 import gc
 import json
 import os
@@ -38,54 +38,21 @@ from autograder.course import venv_on_path
 from autograder.devtools.bench import copy_of_class, differences, run_nbgrader, run_ours, scores, simulated_class
 from autograder.devtools.cpu_cost import own_cpu_seconds
 from autograder.grading.record import register_assignments
-
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+from autograder.grading.runner import receive, send, serve
 
 
 def warm_shell():
-    """This process as a kernel template would be: the kernel's imports done, one IPython shell, inline plots."""
-    import matplotlib
-    from IPython.core.interactiveshell import InteractiveShell
-    from matplotlib_inline.backend_inline import configure_inline_support
-
+    """This process as a kernel template would be: the kernel's imports done, the runner's shell made."""
+    from autograder.grading.runner import make_shell
     from autograder.grading.template import warm_imports
 
+    os.environ["MPLBACKEND"] = "agg"  # as every jail of the grader sets it: plots are not rendered into outputs
     warm_imports()
-    shell = InteractiveShell.instance()
-    matplotlib.use(INLINE_BACKEND)
-    configure_inline_support(shell, INLINE_BACKEND)
+    shell = make_shell()
     # As the kernel template does: the children's collections then skip (and do not copy) the parent's objects.
     gc.collect()
     gc.freeze()
     return shell
-
-
-def _cell_outputs(shell, source):
-    from IPython.utils.capture import capture_output
-
-    with capture_output() as captured:
-        result = shell.run_cell(source, store_history=False)
-    outputs = [{"output_type": "stream", "name": name, "text": text}
-               for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
-    outputs += [{"output_type": "display_data", "data": shown.data, "metadata": shown.metadata or {}}
-                for shown in captured.outputs]
-    error = result.error_before_exec or result.error_in_exec
-    if error is not None:
-        outputs.append({"output_type": "error", "ename": type(error).__name__, "evalue": str(error), "traceback": []})
-    return outputs
-
-
-def _send(stream, header, payload=b""):
-    stream.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
-    stream.flush()
-
-
-def _receive(stream):
-    line = stream.readline()
-    if not line:
-        raise EOFError("the other side of the pipe went away")
-    header = json.loads(line)
-    return header, stream.read(header["size"])
 
 
 class ForkedRunner:
@@ -103,7 +70,7 @@ class ForkedRunner:
                 os.chdir(folder)
                 if witness_settings is not None:
                     self._install_witness(shell, witness_settings)
-                self._serve(shell, os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"))
+                serve(shell, os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"))
             finally:
                 os._exit(0)
         os.close(from_parent)
@@ -122,42 +89,21 @@ class ForkedRunner:
         sys.addaudithook(witness.hook)
         sys.audit("autograder.baseline")
 
-    @staticmethod
-    def _serve(shell, requests, answers):
-        from autograder.grading.replay import DISPATCH
-
-        dispatch = None
-        while True:
-            header, payload = _receive(requests)
-            if header["op"] == "run":
-                _send(answers, {"op": "outputs"}, json.dumps(_cell_outputs(shell, payload.decode())).encode())
-            elif header["op"] == "call":
-                if dispatch is None:
-                    exec(DISPATCH, shell.user_ns)  # as the grader defines it in the kernel, once
-                    dispatch = shell.user_ns["_autograder_dispatch"]
-                text = dispatch(base64.b64encode(payload).decode(), header["name"])
-                _send(answers, {"op": "reply"}, text.encode())
-            elif header["op"] == "probe":
-                sys.audit("autograder.probe", payload.decode())
-                _send(answers, {"op": "probed"})
-            else:
-                return
-
     def run(self, source):
-        _send(self.requests, {"op": "run"}, source.encode())
-        return [nbformat.from_dict(output) for output in json.loads(_receive(self.answers)[1])]
+        send(self.requests, {"op": "run"}, source.encode())
+        return [nbformat.from_dict(output) for output in json.loads(receive(self.answers)[1])]
 
     def call(self, name, request):
-        _send(self.requests, {"op": "call", "name": name}, request)
-        return _receive(self.answers)[1].decode()
+        send(self.requests, {"op": "call", "name": name}, request)
+        return receive(self.answers)[1].decode()
 
     def probe(self, nonce):
-        _send(self.requests, {"op": "probe"}, nonce.encode())
-        _receive(self.answers)
+        send(self.requests, {"op": "probe"}, nonce.encode())
+        receive(self.answers)
 
     def finish(self):
         """The child's CPU seconds, once it has ended."""
-        _send(self.requests, {"op": "done"})
+        send(self.requests, {"op": "done"})
         self.requests.close()
         self.answers.close()
         _, _, usage = os.wait4(self.pid, 0)

@@ -1,0 +1,111 @@
+"""The runner (autograder.grading.runner) records each cell's outputs as a Jupyter kernel and nbclient do.
+
+The same cells run in a real ipykernel through nbclient and in a runner (in a subprocess: the runner takes
+over sys.stdout and input()), with and without MPLBACKEND (grading's jail sets it to ``agg``); every output
+must agree: its type, stream and text, execution count, MIME types and text, the error's name, message and
+the traceback's frames in the notebook's own cells. Images are compared by MIME type only, and the frames
+of the machinery that raised an error (ipykernel's or the runner's own file) are left out.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import KernelManager
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+CELLS = [
+    "print(1 + 1)\n3",
+    "import sys\nsys.stderr.write('careful\\n')\n5;",
+    "def f(x):\n    return 1 / x\n\nf(0)",
+    "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nprint('plotted')",
+    "input('your name? ')",
+    "from IPython.display import HTML, clear_output, display\nprint('gone')\nclear_output(wait=True)\n"
+    "display(HTML('<b>kept</b>'))",
+    "handle = display('before', display_id=True)\nhandle.update('after')",
+    "import pandas as pd\npd.DataFrame({'a': [1, 2]})",
+    "import numpy as np\nnp.arange(3)",
+    "%matplotlib inline\nx = 41\nx + 1",
+]
+
+RUN_IN_A_RUNNER = """
+import json, sys
+from autograder.grading.runner import become_runner, make_shell
+shell = make_shell()
+become_runner(shell)
+outputs = [shell.run(cell) for cell in json.loads(sys.argv[1])]
+sys.__stdout__.write(json.dumps(outputs))
+"""
+
+
+def comparable(outputs):
+    """Outputs with what may differ between two correct runs taken out: how a kernel split a stream into
+    messages, image bytes, and colour codes in tracebacks."""
+    merged = []
+    for output in outputs:
+        output = dict(output)
+        if output["output_type"] == "stream" and merged and merged[-1].get("name") == output["name"]:
+            merged[-1]["text"] += output["text"]
+            continue
+        if "data" in output:
+            output["data"] = {mime: (value if not mime.startswith("image/") else "<image>")
+                              for mime, value in output["data"].items()}
+        output.pop("metadata", None)
+        if output["output_type"] == "error":
+            # Each frame by its first line ("Cell In[3], line 2, in f(x)"): IPython shows a blank line of context
+            # in a kernel and not in a plain shell, which changes no frame.
+            frames = [ANSI.sub("", entry).splitlines()[0] for entry in output["traceback"]]
+            output["traceback"] = [frame for frame in frames if not frame.startswith("File ")]
+        merged.append(output)
+    return merged
+
+
+def run_both(backend):
+    """Each cell's outputs from a kernel through nbclient, and from a runner, both with MPLBACKEND=backend
+    (or without it)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
+    environment = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                   **({"MPLBACKEND": backend} if backend else {})}
+    kernel_manager = KernelManager(kernel_name="python3")
+    kernel_manager.start_kernel(env=environment, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    try:
+        NotebookClient(nb, km=kernel_manager, timeout=60, allow_errors=True).execute()
+    finally:
+        kernel_manager.shutdown_kernel(now=True)
+    kernel = [json.loads(json.dumps(cell.outputs)) for cell in nb.cells]
+    done = subprocess.run([sys.executable, "-c", RUN_IN_A_RUNNER, json.dumps(CELLS)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=environment)
+    assert done.returncode == 0, done.stderr
+    return kernel, json.loads(done.stdout), backend
+
+
+@pytest.fixture(scope="module", params=["agg", None], ids=["MPLBACKEND=agg", "no MPLBACKEND"])
+def both(request):
+    return run_both(request.param)
+
+
+@pytest.mark.parametrize("index", range(len(CELLS)), ids=[cell.splitlines()[-1][:40] for cell in CELLS])
+def test_a_cells_outputs_are_the_kernels(both, index):
+    kernel, runner, _ = both
+    assert comparable(runner[index]) == comparable(kernel[index])
+
+
+def test_the_comparison_sees_each_kind_of_output(both):
+    """The cells above produce every kind of output the runner records, so the test above checks them all."""
+    kinds = {(o["output_type"], o.get("name")) for outputs in both[0] for o in outputs}
+    assert kinds == {("stream", "stdout"), ("stream", "stderr"), ("execute_result", None), ("display_data", None),
+                     ("error", None)}
+
+
+def test_plots_are_shown_only_without_a_backend_named(both):
+    """Without MPLBACKEND a plot is an image after its cell, as in a kernel; with ``agg`` there is none."""
+    kernel, runner, backend = both
+    for outputs in (kernel[3], runner[3]):
+        assert any("image/png" in o.get("data", {}) for o in outputs) == (backend is None)
