@@ -4,10 +4,14 @@ The same cells run in a real ipykernel through nbclient and in a runner (in a su
 over sys.stdout and input()), with and without MPLBACKEND (grading's jail sets it to ``agg``); every output
 must agree: its type, stream and text, execution count, MIME types and text, the error's name, message and
 the traceback's frames in the notebook's own cells. Images are compared by MIME type only, and the frames
-of the machinery that raised an error (ipykernel's or the runner's own file) are left out.
+of the machinery that raised an error (ipykernel's or the runner's own file) are left out. The request
+loop is driven as the grader would drive it, and malformed answers are refused.
 """
 
+import base64
+import io
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -17,6 +21,8 @@ import nbformat
 import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
+
+from autograder.grading.runner import receive, send
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -109,3 +115,42 @@ def test_plots_are_shown_only_without_a_backend_named(both):
     kernel, runner, backend = both
     for outputs in (kernel[3], runner[3]):
         assert any("image/png" in o.get("data", {}) for o in outputs) == (backend is None)
+
+
+SERVE_ON_STDIN = """
+import sys
+from autograder.grading.runner import make_shell, serve
+serve(make_shell(), sys.stdin.buffer, sys.stdout.buffer)
+"""
+
+
+def test_the_request_loop_runs_cells_calls_functions_probes_and_ends():
+    runner = subprocess.Popen([sys.executable, "-c", SERVE_ON_STDIN], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                                           "MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    try:
+        send(runner.stdin, {"op": "run"}, b"def double(x):\n    print('doubling')\n    return 2 * x\ndouble(4)")
+        header, payload = receive(runner.stdout, 1 << 20)
+        assert header["op"] == "outputs"
+        assert [o["output_type"] for o in json.loads(payload)] == ["stream", "execute_result"]
+        # The re-check's call goes through the grader's own dispatcher: the result and the arguments come back
+        # pickled, and what the function printed does not reach the cell's outputs.
+        send(runner.stdin, {"op": "call", "name": "double"}, pickle.dumps(((21,), {})))
+        header, payload = receive(runner.stdout, 1 << 20)
+        answer = json.loads(payload)
+        assert (header["op"], answer["status"]) == ("reply", "ok")
+        assert pickle.loads(base64.b64decode(answer["payload"])) == ((21,), {}, 42)
+        send(runner.stdin, {"op": "probe"}, b"nonce")
+        assert receive(runner.stdout, 1 << 20)[0]["op"] == "probed"
+        send(runner.stdin, {"op": "done"})
+        assert runner.wait(timeout=30) == 0
+    finally:
+        runner.kill()
+        runner.wait()
+
+
+@pytest.mark.parametrize("message", [b'{"size": 5000}\n' + b"x" * 5000, b'{"size": -1}\n', b'["not", "a header"]\n',
+                                     b'{"size": 10}\nshort'], ids=["too large", "negative", "not a dict", "cut short"])
+def test_a_malformed_answer_is_refused(message):
+    with pytest.raises((ValueError, EOFError)):
+        receive(io.BytesIO(message), limit=1000)

@@ -40,6 +40,8 @@ from autograder.devtools.cpu_cost import own_cpu_seconds
 from autograder.grading.record import register_assignments
 from autograder.grading.runner import receive, send, serve
 
+ANSWER_LIMIT = 100 * 1024**2  # bytes of one answer of a runner, as the re-check's relay bounds a kernel's
+
 
 def warm_shell():
     """This process as a kernel template would be: the kernel's imports done, the runner's shell made."""
@@ -91,15 +93,15 @@ class ForkedRunner:
 
     def run(self, source):
         send(self.requests, {"op": "run"}, source.encode())
-        return [nbformat.from_dict(output) for output in json.loads(receive(self.answers)[1])]
+        return [nbformat.from_dict(output) for output in json.loads(receive(self.answers, ANSWER_LIMIT)[1])]
 
     def call(self, name, request):
         send(self.requests, {"op": "call", "name": name}, request)
-        return receive(self.answers)[1].decode()
+        return receive(self.answers, ANSWER_LIMIT)[1].decode()
 
     def probe(self, nonce):
         send(self.requests, {"op": "probe"}, nonce.encode())
-        receive(self.answers)
+        receive(self.answers, ANSWER_LIMIT)
 
     def finish(self):
         """The child's CPU seconds, once it has ended."""

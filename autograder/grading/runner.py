@@ -181,12 +181,20 @@ def send(stream, header, payload=b""):
     stream.flush()
 
 
-def receive(stream):
-    line = stream.readline()
+def receive(stream, limit=None):
+    """One message: (header, payload). The grader reads a runner's answers as hostile data: it passes a
+    ``limit`` on the header line and the payload, and anything malformed raises ValueError."""
+    line = stream.readline(limit + 1 if limit else -1)
     if not line:
         raise EOFError("the other side of the pipe went away")
     header = json.loads(line)
-    return header, stream.read(header["size"])
+    size = header.get("size") if isinstance(header, dict) else None
+    if not isinstance(size, int) or size < 0 or (limit and size > limit):
+        raise ValueError(f"a message with a bad header ({line[:80]!r})")
+    payload = stream.read(size)
+    if len(payload) != size:
+        raise EOFError("the other side of the pipe went away mid-message")
+    return header, payload
 
 
 def serve(shell, requests, answers):
