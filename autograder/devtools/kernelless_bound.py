@@ -38,9 +38,8 @@ from autograder.course import venv_on_path
 from autograder.devtools.bench import copy_of_class, differences, run_nbgrader, run_ours, scores, simulated_class
 from autograder.devtools.cpu_cost import own_cpu_seconds
 from autograder.grading.record import register_assignments
+from autograder.grading.replay import MAX_REPLY_CHARS  # a runner's answer is bounded as a kernel's is
 from autograder.grading.runner import receive, send, serve
-
-ANSWER_LIMIT = 100 * 1024**2  # bytes of one answer of a runner, as the re-check's relay bounds a kernel's
 
 
 def warm_shell():
@@ -93,15 +92,15 @@ class ForkedRunner:
 
     def run(self, source):
         send(self.requests, {"op": "run"}, source.encode())
-        return [nbformat.from_dict(output) for output in json.loads(receive(self.answers, ANSWER_LIMIT)[1])]
+        return [nbformat.from_dict(output) for output in json.loads(receive(self.answers, MAX_REPLY_CHARS)[1])]
 
     def call(self, name, request):
         send(self.requests, {"op": "call", "name": name}, request)
-        return receive(self.answers, ANSWER_LIMIT)[1].decode()
+        return receive(self.answers, MAX_REPLY_CHARS)[1].decode()
 
     def probe(self, nonce):
         send(self.requests, {"op": "probe"}, nonce.encode())
-        receive(self.answers, ANSWER_LIMIT)
+        receive(self.answers, MAX_REPLY_CHARS)
 
     def finish(self):
         """The child's CPU seconds, once it has ended."""
@@ -161,7 +160,7 @@ def grade_without_kernels(course, assignments, shell, safeguards):
     from autograder.feedback import render_feedback
     from autograder.grading.integrity import read_report
     from autograder.grading.jail import Limits
-    from autograder.grading.pipeline import outputs_filtered, prepared_for_running, scores_and_comments
+    from autograder.grading.pipeline import copy_task_files, outputs_filtered, prepared_for_running, scores_and_comments
     from autograder.grading.replay import ReplaySession, VerdictProcess
 
     config = course.config()
@@ -182,10 +181,7 @@ def grade_without_kernels(course, assignments, shell, safeguards):
                                               "student": student}, "metadata": {}}
                     nb, resources = prepared_for_running(nb, resources, config)
                     folder = Path(tempfile.mkdtemp(prefix="run-", dir=course.root))
-                    for files in (submitted, course.source_dir / assignment):
-                        for item in files.iterdir():
-                            if item.is_file() and item.suffix != ".ipynb":
-                                shutil.copy2(item, folder / item.name)
+                    copy_task_files(submitted, course.source_dir / assignment, folder)
                     witness = {"report_path": str(folder / "report.jsonl"), "workdir": str(folder),
                                "watched_roots": [str(course.root)], "allowed_roots": [str(course.root / "data")]}
                     runner = ForkedRunner(shell, folder, witness if safeguards else None)

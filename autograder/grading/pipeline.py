@@ -179,7 +179,7 @@ def _execute(task, config, nb, resources, retry=True):
     kernels = _STATE["kernels"]
     limits = task.limits
     slot = kernels.take(task.course_root, task.scratch_root, limits)
-    _copy_task_files(task, slot.inbox if slot.jailed else slot.workdir)
+    copy_task_files(task.submission_dir, task.source_dir, slot.inbox if slot.jailed else slot.workdir)
     resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
     executor = make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
                               kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
@@ -364,10 +364,10 @@ def grade(task):
     return result
 
 
-def _copy_task_files(task, workdir):
+def copy_task_files(submission_dir, source_dir, workdir):
     """The assignment's files (data and the like) and the student's own non-notebook files, but
     never a notebook: the code runs where nothing reveals the hidden tests."""
-    for folder in (Path(task.submission_dir), Path(task.source_dir)):
+    for folder in (Path(submission_dir), Path(source_dir)):
         for item in folder.iterdir() if folder.is_dir() else []:
             if item.is_file() and item.suffix != ".ipynb" and item.name != "timestamp.txt":
                 shutil.copy2(item, workdir / item.name)
