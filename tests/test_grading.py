@@ -191,7 +191,7 @@ def test_an_endless_loop_costs_only_the_cells_that_call_it(graded):
 
 def test_a_loop_that_ignores_interrupts_gets_its_kernel_stopped(graded):
     r = row(graded, "ignores_interrupt")
-    assert r.status == "graded" and r.score == 0
+    assert r.status == "graded" and r.score == 0, r.flags
     assert any("did not stop when interrupted, so the kernel was stopped" in f for f in r.flags), r.flags
     assert graded[2]["ignores_interrupt"].seconds < TIME_CAP
 
