@@ -49,14 +49,12 @@ def test_the_course_option_is_accepted_before_and_after_the_subcommand(tmp_path)
 @pytest.mark.skipif(jail.bwrap_path() is None, reason="bubblewrap is installed by make; this checks the jail it makes")
 def test_a_process_in_the_jail_sees_no_course_no_network_and_a_read_only_system(tmp_path):
     (tmp_path / "inbox").mkdir()
-    (tmp_path / "kernel.json").write_text("{}")
     probe = ("import os, socket\n"
              "print(os.getpid(), os.getuid(), sorted(os.listdir('/')))\n"
              f"print(os.path.exists({str(tmp_path)!r}), os.path.exists('/root/.bashrc'))\n"
              "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\nexcept OSError as e:\n    print(type(e).__name__)\n"
              "try:\n    open('/usr/owned', 'w')\nexcept OSError as e:\n    print(e.errno)\n")
-    command = jail.jail_command([sys.executable, "-I", "-c", probe], tmp_path / "kernel.json", tmp_path / "inbox",
-                                tmp_path, Limits(), {})
+    command = jail.jail_command([sys.executable, "-I", "-c", probe], tmp_path / "inbox", tmp_path, Limits(), {})
     out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
     pid, uid, top = out[0].split(" ", 2)
     assert (pid, uid) == ("2", "65534")  # its own PID namespace, an unprivileged uid
@@ -67,30 +65,29 @@ def test_a_process_in_the_jail_sees_no_course_no_network_and_a_read_only_system(
 
 
 @pytest.mark.skipif(jail.bwrap_path() is None, reason="bubblewrap is installed by make; this checks the jail it makes")
-@pytest.mark.parametrize("when", ["as soon as the jail is started", "once the kernel is ready"])
-def test_a_kernel_in_its_own_jail_ends_when_its_lifeline_to_the_grader_closes(tmp_path, when):
-    """bubblewrap's --die-with-parent misses a grader killed before bubblewrap arms it; the kernel's lifeline (a
-    pipe only the grader writes to) ends the jail when the grader's end closes, before or after the kernel armed it."""
+@pytest.mark.parametrize("when", ["as soon as the jail is started", "once the runner is serving"])
+def test_a_runner_in_its_own_jail_ends_when_its_lifeline_to_the_grader_closes(tmp_path, when):
+    """bubblewrap's --die-with-parent misses a grader killed before bubblewrap arms it; the runner's lifeline (a
+    pipe only the grader writes to) ends the jail when the grader's end closes, before or after the runner armed it."""
+    import os
     import signal
+    import time
 
     from conftest import COURSE
 
-    from autograder.grading.kernels import KernelPool, install_kernelspec
+    from autograder.grading.pool import RunnerPool
 
-    install_kernelspec(tmp_path)
-    pool = KernelPool(use_template=False)
+    pool = RunnerPool(use_template=False)
     slot = pool.take(COURSE.root, tmp_path, Limits(scratch_bytes=32 * 1024**2))
-    client = None
     try:
-        if when == "once the kernel is ready":
-            client = slot.km.blocking_client()
-            client.start_channels()
-            client.wait_for_ready(timeout=60)
-        jail_process = slot.km.provisioner.process
-        slot.km.close_lifeline()
-        jail_process.wait(timeout=30)  # bubblewrap ends with its kernel
-        if when == "once the kernel is ready":
-            assert jail_process.returncode == 128 + signal.SIGIO  # bubblewrap reports the kernel's death by SIGIO
+        if when == "once the runner is serving":
+            assert slot.runner.request("run", b"1 + 1", time.monotonic() + 60)[0]["op"] == "outputs"
+        jail_process = slot.process
+        os.close(slot.lifeline)
+        slot.lifeline = None
+        jail_process.wait(timeout=30)  # bubblewrap ends with its runner
+        if when == "once the runner is serving":
+            assert jail_process.returncode == 128 + signal.SIGIO  # bubblewrap reports the runner's death by SIGIO
     finally:
-        pool.dispose(slot, client)
+        pool.dispose(slot)
         pool.close()

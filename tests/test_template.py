@@ -7,6 +7,7 @@ it gets from a worker that never graded anyone else.
 """
 
 import ast
+import json
 import os
 import signal
 import sys
@@ -174,18 +175,11 @@ def test_a_template_that_dies_under_a_notebook_costs_a_second_try_not_the_grade(
 
 
 def _run(slot, code):
-    """Run ``code`` in a started kernel; its printed output."""
-    client = slot.km.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        printed = []
-        reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: printed.append(
-            msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        return "".join(printed)
-    finally:
-        client.stop_channels()
+    """Run ``code`` in a started runner, as grading runs a cell; its printed output."""
+    header, payload = slot.runner.request("run", code.encode(), time.monotonic() + 60)
+    outputs = json.loads(payload)
+    assert header["op"] == "outputs" and not [o for o in outputs if o["output_type"] == "error"], outputs
+    return "".join(o["text"] for o in outputs if o["output_type"] == "stream")
 
 
 LISTEN = """
@@ -213,17 +207,16 @@ print(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()), _connect(socke
 """
 
 
-def test_two_kernels_of_one_template_cannot_see_or_reach_each_other(tmp_path):
+def test_two_runners_of_one_template_cannot_see_or_reach_each_other(tmp_path):
     from autograder.grading.jail import Limits
-    from autograder.grading.kernels import KernelPool, install_kernelspec
+    from autograder.grading.pool import RunnerPool
 
-    install_kernelspec(tmp_path)
-    pool = KernelPool()
+    pool = RunnerPool()
     limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
     first = pool.take(COURSE.root, tmp_path, limits)
     second = pool.take(COURSE.root, tmp_path, limits)
     try:
-        assert first.km.template is second.km.template
+        assert first.template is second.template
         shm, pid = _run(first, LISTEN).split()[1:]
         assert int(shm) >= 0 and pid == "1"  # the listener made its socket, port and shared memory
         # Its own PID namespace, loopback, abstract socket namespace and SysV IPC: nothing of the other.
@@ -236,7 +229,7 @@ def test_two_kernels_of_one_template_cannot_see_or_reach_each_other(tmp_path):
 
 def test_the_mounts_a_kernels_fresh_tmpfs_would_hide_are_found_to_be_bound_again():
     """A repository under /tmp (a CI clone): the template's jail binds its Python environment there, and each
-    kernel's fresh /tmp must not hide it (every kernel once died before its first reply)."""
+    runner's fresh /tmp must not hide it (every kernel once died before its first reply)."""
     from autograder.grading.template import PRIVATE_TMPFS, _mount_points_below
 
     mountinfo = [
@@ -251,88 +244,44 @@ def test_the_mounts_a_kernels_fresh_tmpfs_would_hide_are_found_to_be_bound_again
     assert _mount_points_below(PRIVATE_TMPFS, mountinfo) == ["/tmp/cc/.venv", "/tmp/my course/nnhelpers"]
 
 
-def _first_on_iopub(client, timeout=30):
-    from jupyter_core.utils import run_sync
-
-    return run_sync(client.iopub_channel.get_msg)(timeout=timeout)
-
-
 @pytest.fixture(scope="module")
 def template_pool(tmp_path_factory):
-    """One pool, and so one template, for the tests of single kernels (a template takes seconds to start)."""
-    from autograder.grading.kernels import KernelPool, install_kernelspec
+    """One pool, and so one template, for the tests of single runners (a template takes seconds to start)."""
+    from autograder.grading.pool import RunnerPool
 
-    scratch = tmp_path_factory.mktemp("kernels")
-    install_kernelspec(scratch)
-    pool = KernelPool()
+    pool = RunnerPool()
     try:
-        yield pool, scratch
+        yield pool, tmp_path_factory.mktemp("runners")
     finally:
         pool.close()
 
 
 @pytest.fixture
-def forked_kernel(template_pool):
-    """A kernel forked from a template, as grading starts one, and the client grading would use (not started)."""
+def forked_runner(template_pool):
+    """A runner forked from a template, as grading starts one."""
     from autograder.grading.jail import Limits
 
     pool, scratch = template_pool
     slot = pool.take(COURSE.root, scratch, Limits(scratch_bytes=LIMITS["scratch_bytes"]))
-    client = slot.km.client()
     try:
-        yield slot, client
+        yield slot
     finally:
-        pool.dispose(slot, client)
+        pool.dispose(slot)
 
 
-def test_a_kernel_is_ready_once_it_has_greeted_and_answered_and_nothing_of_the_wait_is_left_on_iopub(forked_kernel):
-    """The grader's client waits for ipykernel's greeting instead of jupyter_client's 0.2 s IOPub probes; what it
-    leaves behind must be what jupyter_client leaves: the next message on IOPub belongs to the next request."""
-    from jupyter_core.utils import run_sync
+def test_a_runner_that_died_before_its_first_request_is_reported_not_waited_for(forked_runner):
+    from autograder.grading.pool import RunnerGone
 
-    from autograder.grading.kernels import GreetedKernelClient
-
-    _slot, client = forked_kernel
-    assert isinstance(client, GreetedKernelClient)
-    client.start_channels()
-    run_sync(client.wait_for_ready)(timeout=60)
-    request = client.execute("print('after the wait')")
-    first = _first_on_iopub(client)
-    assert first["parent_header"]["msg_id"] == request, first
-    assert first["content"] == {"execution_state": "busy"}
-
-
-def test_a_kernel_that_sends_no_greeting_is_waited_for_as_jupyter_client_would(forked_kernel):
-    """An ipykernel without ``iopub_welcome`` (here: the greeting already taken off the channel) costs the greeting's
-    timeout, then jupyter_client's own wait: the kernel is still found ready."""
-    from jupyter_core.utils import run_sync
-
-    _slot, client = forked_kernel
-    client.greeting_timeout = 0.5
-    client.start_channels()
-    assert _first_on_iopub(client)["msg_type"] == "iopub_welcome"
+    forked_runner.runner.kill(wait=10)
     started = time.monotonic()
-    run_sync(client.wait_for_ready)(timeout=60)
-    assert time.monotonic() - started >= 0.5  # the greeting was waited for, then jupyter_client's wait ran
-    request = client.execute("1 + 1")
-    assert _first_on_iopub(client)["parent_header"]["msg_id"] == request
-
-
-def test_a_kernel_that_died_before_it_was_ready_is_reported_not_waited_for(forked_kernel):
-    from jupyter_core.utils import run_sync
-
-    slot, client = forked_kernel
-    slot.km.provisioner.process.kill()
-    slot.km.provisioner.process.wait(timeout=10)
-    client.start_channels()
-    started = time.monotonic()
-    with pytest.raises(RuntimeError, match="died"):
-        run_sync(client.wait_for_ready)(timeout=60)
+    with pytest.raises(RunnerGone):
+        forked_runner.runner.request("run", b"1 + 1", time.monotonic() + 60)
     assert time.monotonic() - started < 10
 
 
-def test_a_kernel_skips_what_ipykernel_does_for_a_person_at_a_front_end(forked_kernel):
-    """No 0.5 ms sleep before each reply and no debug log records built and dropped: about 60 requests a notebook."""
-    slot, _client = forked_kernel
-    printed = _run(slot, "k = get_ipython().kernel; print(k._execute_sleep, k.log.isEnabledFor(10), k.log.isEnabledFor(30))")
-    assert printed.split() == ["0.0", "False", "True"]
+def test_a_runner_is_alone_unprivileged_and_jailed_with_its_own_shell(forked_runner):
+    """Process 1 of its own PID namespace, uid 65534, no grader module importable, the runner's shell."""
+    printed = _run(forked_runner, "import importlib.util, os, sys\n"
+                                  "print(os.getpid(), os.getuid(), importlib.util.find_spec('autograder'),"
+                                  " type(get_ipython()).__name__, sys.stdout.__class__.__name__)")
+    assert printed.split() == ["1", "65534", "None", "RunnerShell", "RecordingStream"]

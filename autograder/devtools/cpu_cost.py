@@ -2,21 +2,21 @@
 
 The bench's class (``--students`` of it) is graded by the real pipeline, one submission after another in
 this process (as one worker would), jailed unless ``--no-jail``. The machine's CPU is read from
-``/proc/stat`` before and after, so the kernels (forked or started in jails whose processes this one never
+``/proc/stat`` before and after, so the runners (forked or started in jails whose processes this one never
 reaps) are counted too; run it on an otherwise idle machine.
 
     python -m autograder.devtools.cpu_cost [--students 2] [--no-jail] [--leave-out recheck,probes] [--profile FILE]
 
 Prints, per notebook: wall seconds, the machine's CPU seconds, and the share of the grading process
-(nbgrader's preprocessors, nbclient, the re-check's relay, feedback pages) and of the verdict process;
-the kernel template and the kernels it forked (their start, the notebook's code, the re-check's calls);
-then how many requests each notebook sends its kernel, and what one request that does nothing costs
-(measured in the same run on a kernel started as grading starts one), which is the part of the CPU the
-Jupyter protocol takes whatever the notebook does. With ``--profile``, the grading process's cProfile
+(nbgrader's preprocessors, the executor, the re-check's relay, feedback pages) and of the verdict process;
+the runner template and the runners it forked (their start, the notebook's code, the re-check's calls);
+then how many requests each notebook sends its runner, and what one request that does (almost) nothing
+costs (an empty cell, measured in the same run on a runner started as grading starts one), which is the
+part of the CPU the protocol takes whatever the notebook does. With ``--profile``, the grading process's cProfile
 statistics go to FILE.
 
 ``--leave-out`` measures what a safeguard costs by grading without it (never do this for a class):
-``recheck`` drops the trusted re-check (the kernel runs each whole test cell, hidden tests included, as
+``recheck`` drops the trusted re-check (the runner runs each whole test cell, hidden tests included, as
 plain nbgrader does, and the verdict process never starts), ``probes`` the integrity probe after each
 test cell (so every notebook is then flagged: its integrity check did not run).
 """
@@ -32,8 +32,6 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from jupyter_client.asynchronous import AsyncKernelClient
-
 from autograder import grade as grading
 from autograder.course import venv_on_path
 from autograder.devtools.bench import copy_of_class, simulated_class
@@ -41,7 +39,8 @@ from autograder.devtools.recheck_cost import without_recheck
 from autograder.devtools.startup import cpu_seconds, process_times
 from autograder.grading import jail, pipeline
 from autograder.grading.jail import Limits
-from autograder.grading.kernels import KernelPool, install_kernelspec
+from autograder.grading.executor import NotebookExecution
+from autograder.grading.pool import Runner, RunnerPool
 from autograder.grading.record import register_assignments
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -56,7 +55,7 @@ def machine_cpu_seconds():
 
 
 def template_cpu_seconds(template):
-    """The template process's own CPU, and that of the kernels it forked and has reaped (their jails' builders
+    """The template process's own CPU, and that of the runners it forked and has reaped (their jails' builders
     included): (own, reaped)."""
     for pid in jail.process_tree(template.process.pid):  # bubblewrap's first: the template is the first Python
         with contextlib.suppress(OSError):
@@ -70,69 +69,49 @@ def own_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+OPERATION_KINDS = {"run": "cells", "call": "calls"}  # everything else (set-up, probes) is the grader's own
+
+
 @contextlib.contextmanager
 def counted_requests(counts):
-    """Count the execution requests sent to kernels, by kind: the notebook's cells, the re-check's calls (they
-    read their answer as user expressions) and the grader's own silent requests (the probes, the set-up)."""
-    original = AsyncKernelClient.execute
-
-    def execute(client, code, silent=False, *args, **kwargs):
-        kind = "calls" if kwargs.get("user_expressions") else "grader" if silent else "cells"
-        counts[kind] = counts.get(kind, 0) + 1
-        return original(client, code, silent, *args, **kwargs)
-
-    AsyncKernelClient.execute = execute
-    try:
+    """Count the requests sent to runners, by kind: the notebook's cells, the re-check's calls and the grader's
+    own requests (the set-up, the probes)."""
+    with mock.patch.object(Runner, "request", autospec=True, side_effect=Runner.request) as request:
         yield counts
-    finally:
-        AsyncKernelClient.execute = original
+    for call in request.call_args_list:
+        kind = OPERATION_KINDS.get(call.args[1], "grader")
+        counts[kind] = counts.get(kind, 0) + 1
 
 
 def request_cost(course_root, scratch, jailed, repeats=200):
-    """CPU seconds one request costs the kernel and the grading process, for a request that does nothing
-    (``pass``, silent): what the Jupyter protocol itself costs, on a kernel as grading starts it."""
-    from jupyter_core.utils import run_sync
-
+    """CPU seconds one request costs the runner and the grading process, for a request that does almost nothing
+    (an empty cell): what the protocol itself costs, on a runner as grading starts it."""
     Path(scratch).mkdir(parents=True, exist_ok=True)
-    install_kernelspec(scratch)
-    pool = KernelPool()
+    pool = RunnerPool()
     slot = pool.take(course_root, scratch, Limits(jail=jailed))
-    client = slot.km.client()
-    client.start_channels()
 
-    async def requests(count):
+    def requests(count):
         for _ in range(count):
-            msg_id = client.execute("pass", silent=True, store_history=False)
-            while (await client.shell_channel.get_msg(timeout=30))["parent_header"].get("msg_id") != msg_id:
-                pass
+            slot.runner.request("run", b"pass", time.monotonic() + 30)
 
     try:
-        run_sync(client.wait_for_ready)(timeout=120)
-        run_sync(requests)(20)
-        pid = slot.km.provisioner.process.pid
-        kernel, own = cpu_seconds(pid), own_cpu_seconds()
-        run_sync(requests)(repeats)
-        return (cpu_seconds(pid) - kernel) / repeats, (own_cpu_seconds() - own) / repeats
+        requests(20)
+        runner, own = cpu_seconds(slot.runner.pid), own_cpu_seconds()
+        requests(repeats)
+        return (cpu_seconds(slot.runner.pid) - runner) / repeats, (own_cpu_seconds() - own) / repeats
     finally:
-        pool.dispose(slot, client)
+        pool.dispose(slot)
         pool.close()
 
 
 @contextlib.contextmanager
 def safeguards_left_out(left_out):
     """Grade without the named safeguards (see the module's doc), for measuring what they cost."""
-    original_executor = pipeline.make_executor
-
-    def make_executor(config, **kwargs):
-        executor = original_executor(config, **kwargs)
-        executor._probe = lambda: None
-        return executor
-
     with contextlib.ExitStack() as switches:
         if "recheck" in left_out:
             switches.enter_context(without_recheck())
         if "probes" in left_out:
-            switches.enter_context(mock.patch.object(pipeline, "make_executor", make_executor))
+            switches.enter_context(mock.patch.object(NotebookExecution, "_probe", lambda self: None))
         yield
 
 
@@ -160,7 +139,7 @@ def main(argv=None):
             result = pipeline.grade(task)
             if profiler:
                 profiler.disable()
-            template = pipeline._STATE["kernels"].template
+            template = pipeline._STATE["runners"].template
             if template is not None and template.alive():
                 seen["template"] = template_cpu_seconds(template)
             verdict = pipeline._STATE.get("verdict")
@@ -180,25 +159,25 @@ def main(argv=None):
                 results = grading.grade_course(course, assignments, workers=1, out=lambda *_: None,
                                                **({"jail": False} if args.no_jail else {}))
             wall, machine, own = time.perf_counter() - wall, machine_cpu_seconds() - machine, own_cpu_seconds() - own
-            in_kernel, in_grader = request_cost(course.root, scratch / "requests", not args.no_jail)
+            in_runner, in_grader = request_cost(course.root, scratch / "requests", not args.no_jail)
         notebooks = sum(len(r.notebooks) for r in results)
         verdict = seen.get("verdict", 0.0)
-        template, kernels = seen.get("template", (0.0, 0.0))
+        template, runners = seen.get("template", (0.0, 0.0))
         print(f"{notebooks} notebooks, one after another, {'without a jail' if args.no_jail else 'jailed'}"
               + (f", without {' and '.join(sorted(left_out))}" if left_out else ""))
         print(f"  wall time            {wall / notebooks:6.3f} s per notebook")
         print(f"  machine CPU          {machine / notebooks:6.3f} s per notebook")
         print(f"    grading process    {own / notebooks:6.3f}")
         print(f"    verdict process    {verdict / notebooks:6.3f}  (its start included)")
-        print(f"    kernel template    {template / notebooks:6.3f}  (its start included)")
-        print(f"    kernels            {kernels / notebooks:6.3f}  (each with its jail, the notebook's code, the re-check's calls)")
-        print(f"    the rest           {(machine - own - verdict - template - kernels) / notebooks:6.3f}  "
-              "(kernels in their own jails, the operating system's work)")
+        print(f"    runner template    {template / notebooks:6.3f}  (its start included)")
+        print(f"    runners            {runners / notebooks:6.3f}  (each with its jail, the notebook's code, the re-check's calls)")
+        print(f"    the rest           {(machine - own - verdict - template - runners) / notebooks:6.3f}  "
+              "(runners in their own jails, the operating system's work)")
         requests = sum(counts.values())
-        print(f"  requests to the kernel {requests / notebooks:5.1f} per notebook: "
+        print(f"  requests to the runner {requests / notebooks:5.1f} per notebook: "
               + ", ".join(f"{counts.get(kind, 0) / notebooks:.1f} {label}" for kind, label in REQUEST_KINDS.items()))
-        print(f"  one request that does nothing costs {1000 * in_kernel:.2f} ms of kernel CPU and {1000 * in_grader:.2f} ms "
-              f"in the grading process: {requests / notebooks * (in_kernel + in_grader):.3f} s per notebook")
+        print(f"  an empty cell costs {1000 * in_runner:.2f} ms of the runner's CPU and {1000 * in_grader:.2f} ms "
+              f"in the grading process: {requests / notebooks * (in_runner + in_grader):.3f} s per notebook")
         print(f"  scores: {sum(r.score for r in results):g} of {sum(r.max_score for r in results):g}, "
               f"{sum(len(r.flags) for r in results)} flag(s)")
         if profiler:

@@ -3,7 +3,7 @@
     python -m autograder.devtools.recheck_cost [--assignments 01_admissions 08_backpropagation] [--copies 3]
 
 Each assignment gets ``copies`` correct submissions, graded by the real pipeline on one worker (jail on),
-after a warm-up run: once with the re-check switched off (the test cells then run in the kernel only,
+after a warm-up run: once with the re-check switched off (the test cells then run in the runner only,
 hidden parts included: the grader before the re-check), then as the grader does. Prints the mean
 seconds per notebook of each run, the difference and the ratio. The re-check cannot be switched off
 outside this measurement.
@@ -25,7 +25,7 @@ from autograder.grade import grade_course
 
 
 def without_recheck():
-    """Grading inside this context runs no trusted re-check: each test cell runs in the kernel only, hidden
+    """Grading inside this context runs no trusted re-check: each test cell runs in the runner only, hidden
     part included (the grader before the re-check). Only for measuring what the re-check costs."""
     return mock.patch.object(AssignmentSpec, "replay_plans", lambda self: {})
 

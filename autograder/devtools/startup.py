@@ -1,9 +1,8 @@
-"""What one kernel costs to start: the worker's template (once), a kernel forked from it, a kernel in its own jail.
+"""What one runner costs to start: the worker's template (once), a runner forked from it, a runner in its own jail.
 
-Each kernel is timed until it answers ``kernel_info`` (ready for the first cell), in wall seconds and in
-the CPU seconds of its processes; a kernel started in a jail of its own (bubblewrap, a fresh interpreter,
-the imports) is the alternative the template replaces, measured in the same run, and so is jupyter_client's
-own wait for a ready kernel, which the grader's client (``GreetedKernelClient``) replaces.
+Each runner is timed until it answers its first request (an empty cell), in wall seconds and in the CPU
+seconds of its processes; a runner started in a jail of its own (bubblewrap, a fresh interpreter, the
+imports) is the alternative the template replaces, measured in the same run.
 
     python -m autograder.devtools.startup [--repeats 5] [--no-jail]
 """
@@ -17,13 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_core.utils import run_sync
-
 from autograder.course import Course
 from autograder.grading import jail
 from autograder.grading.jail import Limits
-from autograder.grading.kernels import KernelPool, install_kernelspec
+from autograder.grading.pool import RunnerPool
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -36,7 +32,7 @@ def process_times(pid):
 
 
 def cpu_seconds(pid):
-    """User and system CPU of a process and its live descendants (the template's kernels excluded)."""
+    """User and system CPU of a process and its live descendants (the template's runners excluded)."""
     total = 0.0
     for current in jail.process_tree(pid):
         with contextlib.suppress(OSError):
@@ -44,24 +40,16 @@ def cpu_seconds(pid):
     return total
 
 
-def jupyter_clients_own(km):
-    """A client of ``km``'s kernel as jupyter_client makes one: its own wait for a ready kernel, ZeroMQ's defaults."""
-    return AsyncKernelClient(**km.get_connection_info(session=True), parent=km)
-
-
-def time_kernels(pool, course_root, scratch, limits, repeats, make_client=None):
-    """Median wall and CPU seconds from asking ``pool`` for a kernel until it answers; by default the client is
-    the one grading uses (``make_client`` gives another)."""
+def time_runners(pool, course_root, scratch, limits, repeats):
+    """Median wall and CPU seconds from asking ``pool`` for a runner until it has answered its first request."""
     walls, cpus = [], []
     for _ in range(repeats):
         started = time.perf_counter()
         slot = pool.take(course_root, scratch, limits)
-        client = make_client(slot.km) if make_client else slot.km.client()
-        client.start_channels()
-        run_sync(client.wait_for_ready)(timeout=120)
+        slot.runner.request("run", b"pass", time.monotonic() + 120)
         walls.append(time.perf_counter() - started)
-        cpus.append(cpu_seconds(slot.km.provisioner.process.pid))
-        pool.dispose(slot, client)
+        cpus.append(cpu_seconds(slot.process.pid if slot.process else slot.runner.pid))
+        pool.dispose(slot)
     return statistics.median(walls), statistics.median(cpus)
 
 
@@ -73,28 +61,23 @@ def main(argv=None):
     course = Course.at()
     scratch = tempfile.mkdtemp(prefix="startup-")
     limits = Limits(jail=not args.no_jail)
-    forking, own_jails = KernelPool(), KernelPool(use_template=False)
+    forking, own_jails = RunnerPool(), RunnerPool(use_template=False)
     try:
-        install_kernelspec(scratch)
         started = time.perf_counter()
         template = forking._template(course.root, limits)
         template_wall, template_cpu = time.perf_counter() - started, cpu_seconds(template.process.pid)
-        forked = time_kernels(forking, course.root, scratch, limits, args.repeats)
-        waited = time_kernels(forking, course.root, scratch, limits, args.repeats, make_client=jupyter_clients_own)
-        own = time_kernels(own_jails, course.root, scratch, limits, args.repeats) if limits.jail else None
+        forked = time_runners(forking, course.root, scratch, limits, args.repeats)
+        own = time_runners(own_jails, course.root, scratch, limits, args.repeats) if limits.jail else None
     finally:
         forking.close()
         own_jails.close()
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{'':34} {'wall s':>8} {'CPU s':>8}")
     print(f"{'template (once per worker)':34} {template_wall:8.3f} {template_cpu:8.3f}")
-    print(f"{'kernel forked from it (median)':34} {forked[0]:8.3f} {forked[1]:8.3f}")
-    print(f"{'  the same, jupyter_client waiting':34} {waited[0]:8.3f} {waited[1]:8.3f}")
+    print(f"{'runner forked from it (median)':34} {forked[0]:8.3f} {forked[1]:8.3f}")
     if own:
-        print(f"{'kernel in a jail of its own':34} {own[0]:8.3f} {own[1]:8.3f}")
-        print(f"a forked kernel costs {forked[1] / own[1]:.2f} of the CPU of one started in its own jail")
-    print(f"waiting for the kernel's greeting: ready in {forked[0] / waited[0]:.2f} of the wall time of "
-          "jupyter_client's own wait")
+        print(f"{'runner in a jail of its own':34} {own[0]:8.3f} {own[1]:8.3f}")
+        print(f"a forked runner costs {forked[1] / own[1]:.2f} of the CPU of one started in its own jail")
 
 
 if __name__ == "__main__":

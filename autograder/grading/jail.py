@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_INSIDE = "/opt/autograder/sandbox.py"
+RUNNER_INSIDE = "/opt/autograder/runner.py"
 TEMPLATE_INSIDE = "/opt/autograder/template.py"
 # What the template keeps, to build each kernel's own jail; every kernel drops all of them.
 TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_CHOWN", "CAP_NET_ADMIN")
-CONNECTION_INSIDE = "/run/kernel.json"
 CONN_DIR_INSIDE = "/tmp/conn"
 WORKDIR_INSIDE = "/tmp/work"
 INBOX_INSIDE = "/run/inbox"
@@ -167,13 +167,12 @@ class PidsCgroup:
                 self.path = None
 
 
-def jail_command(command, connection_file, inbox, course_root, limits, settings, cgroup_procs=None):
+def jail_command(command, inbox, course_root, limits, settings, cgroup_procs=None):
     """The argv that runs ``command`` (already written for the inside paths) in a fresh jail."""
     args = [bwrap_path(), "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp", *_system_binds(), *_python_binds(),
             *_data_bind(course_root)]
     args += [
-        "--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
-        "--ro-bind", str(connection_file), CONNECTION_INSIDE,
+        *_runner_binds(),
         "--ro-bind", str(inbox), INBOX_INSIDE,
         "--proc", "/proc", "--dev", "/dev",
         "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--dir", "/tmp/scratch", "--chdir", WORKDIR_INSIDE,
@@ -187,6 +186,12 @@ def jail_command(command, connection_file, inbox, course_root, limits, settings,
         # Join the cgroup first (as the grader's user, before bwrap drops everything), then become bwrap.
         args = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup_procs, *args]
     return args
+
+
+def _runner_binds():
+    """The runner's launcher and the runner itself, read-only beside each other (the launcher loads it by path)."""
+    return ["--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
+            "--ro-bind", str(Path(__file__).with_name("runner.py")), RUNNER_INSIDE]
 
 
 def _environment(**specific):
@@ -226,8 +231,7 @@ def template_command(course_root, limits):
         # As the kernelspec starts a kernel without a jail: not isolated (-I), so PYTHONPATH still counts.
         return [sys.executable, str(Path(__file__).with_name("template.py"))], settings
     binds = [*_system_binds(), *_python_binds(), *_data_bind(course_root)]
-    binds += ["--ro-bind", str(Path(__file__).with_name("sandbox.py")), SANDBOX_INSIDE,
-              "--ro-bind", str(Path(__file__).with_name("template.py")), TEMPLATE_INSIDE]
+    binds += [*_runner_binds(), "--ro-bind", str(Path(__file__).with_name("template.py")), TEMPLATE_INSIDE]
     # Run by root, bubblewrap makes the folders leading to a bind 0700: the kernel (uid 65534 of the
     # host here, not of a user namespace) could not reach its own Python.
     parents = sorted({str(parent) for i, arg in enumerate(binds) if arg == "--ro-bind"

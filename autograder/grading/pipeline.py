@@ -2,7 +2,7 @@
 
 A worker process never writes to the course's gradebook. It reads the assignment's source cells
 from a read-only snapshot of it, runs nbgrader's own sanitising preprocessors and scoring rules,
-executes the notebook in the sandbox kernel inside a private working folder, renders the feedback
+executes the notebook in a jailed runner (``autograder.grading.runner``) inside a private working folder, renders the feedback
 with hidden tests redacted, and returns everything as a :class:`TaskResult`. The grading process
 records results one at a time (see ``autograder.grading.record``), so any number of workers can run at once.
 """
@@ -24,10 +24,10 @@ from pathlib import Path
 import nbformat
 
 from autograder.feedback import WITHHELD_NOTICE, render_feedback
-from autograder.grading.executor import make_executor
+from autograder.grading.executor import NotebookExecution
 from autograder.grading.integrity import Flag, FlagKind, Status, cell_findings, read_report
 from autograder.grading.jail import INBOX_INSIDE, Limits
-from autograder.grading.kernels import SANDBOX_KERNEL, KernelPool, install_kernelspec
+from autograder.grading.pool import RunnerPool
 from autograder.grading.replay import ReplaySession, VerdictProcess
 
 # Errors that mean a limit was hit (worth a person's look even in a cell that is not a test).
@@ -98,12 +98,11 @@ _STATE = {}
 
 
 def init_worker(course_root, scratch_root):
-    """Prepare this process: the sandbox kernelspec, quiet single-threaded maths, the course config."""
+    """Prepare this process: quiet single-threaded maths, the course config."""
     from autograder.course import Course
 
-    install_kernelspec(scratch_root)
-    # One BLAS thread per kernel: the parallelism is across submissions, and a thread pool per
-    # kernel would oversubscribe the cores and inflate the address space under the memory cap.
+    # One BLAS thread per runner: the parallelism is across submissions, and a thread pool per
+    # runner would oversubscribe the cores and inflate the address space under the memory cap.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
     os.environ["NNHELPERS_PROGRESS"] = "off"
@@ -114,7 +113,7 @@ def init_worker(course_root, scratch_root):
     # them would flood the instructor's terminal, and the findings that matter become flags.
     warnings.filterwarnings("ignore", module="nbformat")
     _STATE["config"] = Course.at(course_root).config()
-    _STATE["kernels"] = KernelPool()
+    _STATE["runners"] = RunnerPool()
     _STATE["verdict"] = None
 
 
@@ -169,45 +168,44 @@ def _read_submitted(path):
     return nb, None
 
 
-class KernelLost(RuntimeError):
-    """The kernel died with the worker's template, not because of the notebook."""
+class RunnerLost(RuntimeError):
+    """The runner died with the worker's template, not because of the notebook."""
 
 
-def _execute(task, config, nb, resources, retry=True):
-    """Run the notebook in a fresh kernel: the executed notebook, the executor, the witness's report."""
+def _execute(task, nb, resources, retry=True):
+    """Run the notebook in a fresh runner: the executed notebook, the execution, the witness's report."""
     nonce = secrets.token_hex(16)
-    kernels = _STATE["kernels"]
+    runners = _STATE["runners"]
     limits = task.limits
-    slot = kernels.take(task.course_root, task.scratch_root, limits)
+    slot = runners.take(task.course_root, task.scratch_root, limits)
     copy_task_files(task.submission_dir, task.source_dir, slot.inbox if slot.jailed else slot.workdir)
-    resources["metadata"]["path"] = str(slot.folder if slot.jailed else slot.workdir)
-    executor = make_executor(config, time_cap=limits.time_cap, nonce=nonce, timeout=limits.cell_timeout,
-                              kernel_name=SANDBOX_KERNEL, inbox=INBOX_INSIDE if slot.jailed else None)
-    executor.error_on_timeout = {
-        "ename": "CellTimeoutError",
-        "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)",
-        "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s and was stopped (an endless loop?)"],
-    }
+    execution = NotebookExecution(slot.runner, cell_timeout=limits.cell_timeout, time_cap=limits.time_cap, nonce=nonce,
+                                  inbox=INBOX_INSIDE if slot.jailed else None, error_on_timeout={
+                                      "ename": "CellTimeoutError",
+                                      "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped "
+                                                "(an endless loop?)",
+                                      "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s "
+                                                    "and was stopped (an endless loop?)"]})
     plan = task.replay.get(resources["nbgrader"]["notebook"])
     if plan is not None:
-        executor.replay = ReplaySession(_verdict_process(task), plan, executor)
+        execution.replay = ReplaySession(_verdict_process(task), plan, execution)
     lost = False
     try:
         try:
-            nb, resources = executor.preprocess(nb, resources, km=slot.km)
+            nb, resources = execution.preprocess(nb, resources)
             files, probes = read_report(slot.report, nonce)
         except Exception:
-            lost = kernels.lost(slot)
+            lost = runners.lost(slot)
             if not (retry and lost):
                 raise
-        lost = lost or (executor.dead and kernels.lost(slot))
+        lost = lost or (execution.dead and runners.lost(slot))
     finally:
-        kernels.dispose(slot, executor.kc)
-        # The next submission's kernel boots while this one's feedback is rendered and recorded.
-        kernels.warm_up(task.course_root, task.scratch_root, limits)
+        runners.dispose(slot)
+        # The next submission's runner starts while this one's feedback is rendered and recorded.
+        runners.warm_up(task.course_root, task.scratch_root, limits)
     if lost and retry:
-        raise KernelLost("the kernel template died during the notebook")
-    return nb, resources, executor, files, probes
+        raise RunnerLost("the runner template died during the notebook")
+    return nb, resources, execution, files, probes
 
 
 def prepared_for_running(nb, resources, config):
@@ -281,11 +279,11 @@ def _grade_notebook(task, notebook, flags):
     limits = task.limits
     pristine = copy.deepcopy(nb), copy.deepcopy(resources)
     try:
-        nb, resources, executor, files, probes = _execute(task, config, nb, resources)
-    except KernelLost:
-        # The worker's kernel template died under this notebook: a grader-side failure, so the notebook is
+        nb, resources, executor, files, probes = _execute(task, nb, resources)
+    except RunnerLost:
+        # The worker's runner template died under this notebook: a grader-side failure, so the notebook is
         # graded once more with a new template (and recorded once, by the grading process, as always).
-        nb, resources, executor, files, probes = _execute(task, config, *pristine, retry=False)
+        nb, resources, executor, files, probes = _execute(task, *pristine, retry=False)
     nb, resources = outputs_filtered(nb, resources, config)
     result.grades, result.comments = scores_and_comments(nb)
 
@@ -312,7 +310,10 @@ def _grade_notebook(task, notebook, flags):
     if files:
         flags.append(Flag(FlagKind.FILES, f"{notebook}: the notebook read files outside its folder: {', '.join(files[:3])}"))
     findings = list(dict.fromkeys(f for probe in probes for f in probe["tampering"]))
-    if (not probes or len(probes) < executor.probes_sent) and not executor.dead:
+    if executor.probe_failed:
+        flags.append(Flag(FlagKind.TAMPERING, f"{notebook}: tampering: {executor.probe_failed}"))
+        result.tampered = True
+    elif (not probes or len(probes) < executor.probes_sent) and not executor.dead:
         flags.append(Flag(FlagKind.TAMPERING, f"{notebook}: tampering: the integrity check could not run "
                                               "(sys.audit or the kernel was interfered with)"))
         result.tampered = True

@@ -2,17 +2,16 @@
 
 The test cells' verdicts come from the verdict process (``autograder.grading.verdict``), which runs
 the instructor's test cells (visible and hidden parts) from ``source/`` and calls the student's
-functions in the kernel through proxies. This module starts that process (jailed, one per worker),
-and relays: each call it asks for becomes a silent execution in the kernel, whose answer (JSON with
+functions in the notebook's runner through proxies. This module starts that process (jailed, one per
+worker), and relays: each call it asks for becomes a ``call`` request to the runner, whose answer (JSON with
 the pickled value as base64) goes back as bytes. This process parses JSON only and never unpickles
-what the kernel sends.
+what the runner sends.
 
-A test cell is re-checked at its own place in the notebook, just before the kernel runs the cell's
+A test cell is re-checked at its own place in the notebook, just before the runner runs the cell's
 visible part, so the student's functions are called in exactly the state the notebook has there. The
-kernel never sees a hidden test: the hidden part of a cell runs in the verdict process only.
+runner never sees a hidden test: the hidden part of a cell runs in the verdict process only.
 """
 
-import ast
 import base64
 import contextlib
 import json
@@ -30,41 +29,6 @@ VERDICT_SCRIPT = Path(__file__).with_name("verdict.py")
 START_TIMEOUT = 60  # importing NumPy and pandas on a busy machine
 SETUP_BUDGET = 120  # seconds for a locked cell of the instructor's (no student code in it)
 VERDICT_GRACE = 60  # seconds the verdict process may spend on its own work beyond a cell's budget
-INTERRUPT_GRACE = 5
-REPLY_CHUNK = 50_000  # characters of the kernel's answer per message: under ZeroMQ's 64 KiB zero-copy threshold
-MAX_REPLY_CHARS = 100 * 1024**2
-
-# Defined in the student's kernel at its first call. Whatever the student's code does to it only spoils that
-# student's own answer: what comes back is data, judged by the verdict process.
-DISPATCH = r'''
-def _autograder_dispatch(request, name):
-    import base64, contextlib, io, json, pickle
-    namespace = get_ipython().user_ns
-    args, kwargs = pickle.loads(base64.b64decode(request))
-    sink = io.StringIO()
-    result, error = None, None
-    try:
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            if name not in namespace:
-                raise NameError(f"name {name!r} is not defined")
-            result = namespace[name](*args, **kwargs)
-    except KeyboardInterrupt:
-        return json.dumps({"status": "interrupted"})
-    except BaseException as caught:
-        try:
-            message = str(caught)
-        except BaseException:
-            message = ""
-        error = {"types": [c.__name__ for c in type(caught).__mro__], "message": message[:4000]}
-    try:
-        payload = pickle.dumps((args, kwargs, result), protocol=5)
-    except BaseException as caught:
-        return json.dumps({"status": "unpicklable", "message": f"{name} returned a {type(result).__name__}, which the "
-                           f"grader cannot check (it cannot be copied out of the notebook: {type(caught).__name__}); "
-                           "return a NumPy array, a number, or a list, tuple or dict of them"})
-    return json.dumps({"status": "raised" if error else "ok", "error": error,
-                       "payload": base64.b64encode(payload).decode()})
-'''
 
 
 class VerdictUnavailable(RuntimeError):
@@ -157,84 +121,44 @@ class VerdictProcess:
             self.send({"op": "reply", **reply}, reply_payload)
 
 
-class KernelCaller:
-    """Calls a graded function in the student's kernel for the verdict process, within a deadline."""
+class RunnerCaller:
+    """Calls a graded function in the student's runner for the verdict process, within a deadline."""
 
-    def __init__(self, executor):
-        self.executor = executor
+    def __init__(self, execution):
+        self.execution = execution  # the notebook's NotebookExecution: its runner, and how to stop it
         self.deadline = None
-        self.dead = None  # why the kernel can no longer be called
-        self.defined = False  # whether _autograder_dispatch was defined in this kernel
+        self.dead = None  # why the runner can no longer be called
 
     def __call__(self, name, request):
+        from autograder.grading.pool import RunnerGarbled, RunnerGone, RunnerTimeout
+
         if self.dead:
             return {"status": "dead", "message": self.dead}, b""
-        call = f"_autograder_reply = _autograder_dispatch({base64.b64encode(request).decode()!r}, {name!r})"
-        expressions = {"size": "len(_autograder_reply)", "chunk": f"_autograder_reply[:{REPLY_CHUNK}]"}
+        runner = self.execution.runner
         try:
-            # The dispatcher is defined once per kernel: compiling it for every call cost the kernel more than
-            # the call. A notebook that deleted it (a namespace reset) gets it again.
-            content = self._execute(name, call if self.defined else f"{DISPATCH}\n{call}", expressions)
-            if content is not None and content.get("ename") == "NameError" and self.defined:
-                content = self._execute(name, f"{DISPATCH}\n{call}", expressions)
-            self.defined = self.defined or (content is not None and content.get("status") == "ok")
-            if content is None:
-                return {"status": "timeout", "message": f"{name} ran longer than this test's time limit and was "
-                                                        "stopped (an endless loop?)"}, b""
-            text = self._reply_text(content)
-            # The rest of a long answer in pieces: a kernel message over 64 KiB is sent by ZeroMQ's zero-copy path,
-            # which needs a thread the kernel may no longer be able to start (a submission at its process limit).
-            while text is not None and len(text[0]) < text[1]:
-                done = len(text[0])
-                more = self._execute(name, "", {"chunk": f"_autograder_reply[{done}:{done + REPLY_CHUNK}]"})
-                piece = None if more is None else self._reply_text(more, with_size=False)
-                text = None if not piece else (text[0] + piece[0], text[1])
-        except _KernelGone:
+            try:
+                header, payload = runner.request("call", request, self.deadline, name=name)
+            except RunnerTimeout:
+                header, payload = runner.interrupted()
+        except RunnerTimeout:
+            self.dead = f"{name} kept running after its time limit and did not stop when interrupted"
+        except RunnerGone:
             self.dead = f"the kernel died while {name} ran (it crashed the interpreter, exited, or went over the memory limit)"
-            return {"status": "dead", "message": self.dead}, b""
+        except RunnerGarbled as error:
+            runner.kill()
+            self.dead = f"the kernel's answer to a call of {name} could not be read ({error})"
         if self.dead:
             return {"status": "dead", "message": self.dead}, b""
-        if content.get("status") != "ok" and content.get("ename") == "KeyboardInterrupt":
+        if header["op"] == "interrupted":
             return {"status": "timeout", "message": f"{name} ran longer than this test's time limit"}, b""
-        if text is None:
+        if header["op"] != "reply":
             return {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was "
                                                    "changed)"}, b""
-        return self._answer(name, text[0])
-
-    def _execute(self, name, code, expressions):
-        """Run ``code`` silently in the kernel and return the reply's content; None when it timed out (the kernel
-        is interrupted; if it does not stop, it is killed and ``self.dead`` says why)."""
-        from jupyter_core.utils import run_sync
-
-        msg_id = self.executor.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
-                                          stop_on_error=False, user_expressions=expressions)
-        reply = run_sync(self._wait)(msg_id, self.deadline)
-        if reply is not None:
-            return reply["content"]
-        run_sync(self._interrupt)()
-        reply = run_sync(self._wait)(msg_id, time.monotonic() + INTERRUPT_GRACE)
-        if reply is None:
-            self.executor._kill_kernel()
-            self.dead = f"{name} kept running after its time limit and did not stop when interrupted"
-        return None
+        return self.answer(name, payload.decode("utf-8", "replace"))
 
     @staticmethod
-    def _reply_text(content, with_size=True):
-        """(text so far, full length) of the kernel's answer, or None when the kernel did not give one."""
-        if content.get("status") != "ok":
-            return None
-        try:
-            found = content["user_expressions"]
-            chunk = ast.literal_eval(found["chunk"]["data"]["text/plain"])
-            size = int(ast.literal_eval(found["size"]["data"]["text/plain"])) if with_size else 0
-        except Exception:
-            return None
-        if not isinstance(chunk, str) or size > MAX_REPLY_CHARS:
-            return None
-        return chunk, size
-
-    @staticmethod
-    def _answer(name, text):
+    def answer(name, text):
+        """The dispatcher's JSON (see ``runner.DISPATCH``), read as hostile data: (reply header, pickled payload)."""
         broken = {"status": "broken", "message": f"the notebook's kernel could not call {name} (its Python was changed)"}
         try:
             answer = json.loads(text)
@@ -252,31 +176,6 @@ class KernelCaller:
         error = answer.get("error")
         return {"status": status, "error": error if isinstance(error, dict) else None}, payload
 
-    async def _wait(self, msg_id, deadline):
-        from queue import Empty
-
-        kc, km = self.executor.kc, self.executor.km
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            try:
-                msg = await kc.shell_channel.get_msg(timeout=min(remaining, 1.0))
-            except Empty:
-                if not await km.is_alive():
-                    raise _KernelGone from None
-                continue
-            if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
-
-    async def _interrupt(self):
-        with contextlib.suppress(Exception):
-            await self.executor.km.interrupt_kernel()
-
-
-class _KernelGone(Exception):
-    pass
-
 
 class ReplaySession:
     """One notebook's re-check: the plan's cells, run in order as the executor reaches them."""
@@ -286,7 +185,7 @@ class ReplaySession:
         self.cells = plan["cells"]
         self.functions = plan["functions"]
         self.position = {cell["grade_id"]: i for i, cell in enumerate(self.cells)}
-        self.caller = KernelCaller(executor)
+        self.caller = RunnerCaller(executor)
         self.outcomes = {}
         self.next = 0
         self.started = False
@@ -341,5 +240,5 @@ class ReplaySession:
         return self.outcomes[target]
 
     @property
-    def kernel_dead(self):
+    def runner_dead(self):
         return self.caller.dead

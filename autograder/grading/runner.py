@@ -1,17 +1,30 @@
 """A notebook's cells run without a Jupyter kernel: IPython's shell, its outputs as nbclient would record them.
 
-A Jupyter kernel costs the grader more than the safeguards do (docs/grading-on-a-cluster.md, "What five
-times nbgrader would take"): every request crosses ZeroMQ, signatures, JSON and two event loops. A runner is
-the same IPython shell answering requests over a pair of pipes, in a framed protocol (a JSON header line,
-then ``size`` bytes). A cell's outputs come back in nbformat's shape, as ipykernel and nbclient would have
-made them: streams (consecutive writes to one stream kept together), ``execute_result`` with its execution
-count, ``display_data`` (inline plots included), ``clear_output`` honoured, ``error`` with its traceback, and
-``input()`` refused as a kernel refuses it when the front end has no stdin.
+Grading runs every submission in a runner, not a Jupyter kernel: a kernel cost the grader more than its
+safeguards did (docs/grading-on-a-cluster.md, "Where a notebook's CPU goes"), since every request crossed
+ZeroMQ, signatures, JSON and two event loops. A runner is IPython's shell answering the grader's requests on
+one socket, in a framed protocol (a JSON header line, then ``size`` bytes). A cell's outputs come back in
+nbformat's shape, as ipykernel and nbclient would have made them: streams (consecutive writes to one stream
+kept together), ``execute_result`` with its execution count, ``display_data`` (inline plots included),
+``clear_output`` honoured, ``error`` with its traceback, and ``input()`` refused as a kernel refuses it when the
+front end has no stdin.
 
-Requests: ``run`` (a cell's source; answers its outputs), ``call`` (the trusted re-check's call of a student's
-function through ``replay.DISPATCH``; answers the dispatcher's JSON), ``probe`` (the witness's integrity probe
-with the grader's nonce), ``done``. Not yet used by grading itself: ``autograder.devtools.kernelless_bound``
-measures a grader built on it against nbgrader and this grader.
+Requests, each answered once, with the request's ``id``:
+
+- ``setup``: copy the submission's files from the inbox into the working folder, then take the witness's
+  baseline (``{"op": "ready"}``);
+- ``run``: a cell's source (``{"op": "outputs", "execution_count": n}`` and the outputs as JSON);
+- ``call``: the trusted re-check's call of a student's function through ``DISPATCH`` (``{"op": "reply"}`` and the
+  dispatcher's JSON);
+- ``probe``: the witness's integrity probe with the grader's nonce (``{"op": "probed"}``);
+- ``done``: the runner ends.
+
+As in ipykernel, SIGINT (the grader's interrupt at a time limit) raises KeyboardInterrupt only while a request
+runs, and the handler a cell installs lasts only until its request ends. A request the interrupt stopped outside
+a cell's own code is answered ``{"op": "interrupted"}``.
+
+This file is loaded by path inside the jail (``python -I``: no grader module is importable there), so it imports
+nothing of the grader's.
 """
 
 import base64
@@ -19,6 +32,8 @@ import builtins
 import io
 import json
 import os
+import shutil
+import signal
 import sys
 
 from IPython.core.displayhook import DisplayHook
@@ -27,28 +42,35 @@ from IPython.core.error import StdinNotImplementedError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+MAX_STREAM_CHARS = 8 * 1024**2  # a cell's printed text kept, far beyond what nbgrader's LimitOutput keeps of it
+
 
 class CellOutputs:
-    """The outputs of the cell being run, kept as nbclient keeps them."""
+    """The outputs of the cell being run, kept as nbclient keeps them (printed text beyond ``MAX_STREAM_CHARS``
+    is dropped, with a note: a notebook printing in an endless loop must not fill the runner's memory)."""
 
     def __init__(self):
         self.outputs = []
         self.clear_before_next = False
         self.display_ids = {}  # display_id -> indices of the outputs that show it
+        self.streamed = 0
 
     def _before_adding(self):
         if self.clear_before_next:
             self.outputs, self.display_ids, self.clear_before_next = [], {}, False
 
     def stream(self, name, text):
-        if not text:
+        if not text or self.streamed > MAX_STREAM_CHARS:
             return
+        self.streamed += len(text)
+        if self.streamed > MAX_STREAM_CHARS:
+            text = f"\n[the rest of this cell's output was dropped: over {MAX_STREAM_CHARS // 1024**2} MiB]\n"
         self._before_adding()
         last = self.outputs[-1] if self.outputs else None
         if last is not None and last["output_type"] == "stream" and last["name"] == name:
-            last["text"] += text
+            last["text"].append(text)  # joined once the cell ends: adding to a str would copy it every time
         else:
-            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+            self.outputs.append({"output_type": "stream", "name": name, "text": [text]})
 
     def add(self, output, display_id=None):
         self._before_adding()
@@ -65,6 +87,11 @@ class CellOutputs:
             self.clear_before_next = True
         else:
             self.outputs, self.display_ids, self.clear_before_next = [], {}, False
+
+    def finished(self):
+        """The outputs in nbformat's shape."""
+        return [{**output, "text": "".join(output["text"])} if output["output_type"] == "stream" else output
+                for output in self.outputs]
 
 
 class RecordingStream(io.TextIOBase):
@@ -149,7 +176,7 @@ class RunnerShell(InteractiveShell):
         """Run one cell as a kernel runs an execute request; its outputs."""
         self.cell = CellOutputs()
         self.run_cell(source, store_history=True)
-        return self.cell.outputs
+        return self.cell.finished()
 
 
 def _no_stdin(*_args, **_kwargs):
@@ -175,6 +202,37 @@ def become_runner(shell):
 
 # -- the protocol -----------------------------------------------------------------------------------------
 
+# Defined in the notebook's namespace at the re-check's first call. Whatever the student's code does to it only
+# spoils that student's own answer: what comes back is data, judged by the verdict process.
+DISPATCH = r'''
+def _autograder_dispatch(request, name):
+    import base64, contextlib, io, json, pickle
+    namespace = get_ipython().user_ns
+    args, kwargs = pickle.loads(base64.b64decode(request))
+    sink = io.StringIO()
+    result, error = None, None
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            if name not in namespace:
+                raise NameError(f"name {name!r} is not defined")
+            result = namespace[name](*args, **kwargs)
+    except KeyboardInterrupt:
+        return json.dumps({"status": "interrupted"})
+    except BaseException as caught:
+        try:
+            message = str(caught)
+        except BaseException:
+            message = ""
+        error = {"types": [c.__name__ for c in type(caught).__mro__], "message": message[:4000]}
+    try:
+        payload = pickle.dumps((args, kwargs, result), protocol=5)
+    except BaseException as caught:
+        return json.dumps({"status": "unpicklable", "message": f"{name} returned a {type(result).__name__}, which the "
+                           f"grader cannot check (it cannot be copied out of the notebook: {type(caught).__name__}); "
+                           "return a NumPy array, a number, or a list, tuple or dict of them"})
+    return json.dumps({"status": "raised" if error else "ok", "error": error,
+                       "payload": base64.b64encode(payload).decode()})
+'''
 
 def send(stream, header, payload=b""):
     stream.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
@@ -186,37 +244,83 @@ def receive(stream, limit=None):
     ``limit`` on the header line and the payload, and anything malformed raises ValueError."""
     line = stream.readline(limit + 1 if limit else -1)
     if not line:
-        raise EOFError("the other side of the pipe went away")
+        raise EOFError("the other side of the connection went away")
     header = json.loads(line)
     size = header.get("size") if isinstance(header, dict) else None
     if not isinstance(size, int) or size < 0 or (limit and size > limit):
         raise ValueError(f"a message with a bad header ({line[:80]!r})")
     payload = stream.read(size)
     if len(payload) != size:
-        raise EOFError("the other side of the pipe went away mid-message")
+        raise EOFError("the other side of the connection went away mid-message")
     return header, payload
+
+
+def _interruptible(action):
+    """``action()`` with SIGINT raising KeyboardInterrupt, as ipykernel runs a request; the handler in place before
+    (the runner's: ignore) is put back after it, whatever the request's code installed."""
+    saved = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return action()
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
+class _Requests:
+    """What the runner does for each request (``serve`` reads them, frames the answers)."""
+
+    def __init__(self, shell):
+        self.shell = shell
+        self.dispatch = None
+        self.audit = sys.audit  # the interpreter's own, taken before any notebook code could replace it
+
+    def setup(self, header, payload):
+        inbox = header.get("inbox")
+        try:
+            if inbox:
+                shutil.copytree(inbox, ".", dirs_exist_ok=True)
+        finally:
+            self.audit("autograder.baseline")
+        return {"op": "ready"}, b""
+
+    def run(self, header, payload):
+        count = self.shell.execution_count
+        outputs = self.shell.run(payload.decode("utf-8", "replace"))
+        return {"op": "outputs", "execution_count": count}, json.dumps(outputs).encode()
+
+    def call(self, header, payload):
+        if self.dispatch is None:
+            exec(DISPATCH, self.shell.user_ns)  # as the grader defined it in a kernel: once, in the notebook's namespace
+            self.dispatch = self.shell.user_ns["_autograder_dispatch"]
+        return {"op": "reply"}, self.dispatch(base64.b64encode(payload).decode(), str(header.get("name"))).encode()
+
+    def probe(self, header, payload):
+        self.audit("autograder.probe", payload.decode("utf-8", "replace"))
+        return {"op": "probed"}, b""
 
 
 def serve(shell, requests, answers):
     """Become the runner and answer the grader's requests until it says ``done`` or goes away."""
-    from autograder.grading.replay import DISPATCH
-
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt between requests changes nothing
     become_runner(shell)
-    dispatch = None
+    handlers = _Requests(shell)
+    operations = {"setup": handlers.setup, "run": handlers.run, "call": handlers.call, "probe": handlers.probe}
     while True:
         try:
             header, payload = receive(requests)
-        except EOFError:
+        except (EOFError, ValueError, OSError):
             return
-        if header["op"] == "run":
-            send(answers, {"op": "outputs"}, json.dumps(shell.run(payload.decode())).encode())
-        elif header["op"] == "call":
-            if dispatch is None:
-                exec(DISPATCH, shell.user_ns)  # as the grader defines it in a kernel: once, in the notebook's namespace
-                dispatch = shell.user_ns["_autograder_dispatch"]
-            send(answers, {"op": "reply"}, dispatch(base64.b64encode(payload).decode(), header["name"]).encode())
-        elif header["op"] == "probe":
-            sys.audit("autograder.probe", payload.decode())
-            send(answers, {"op": "probed"})
-        else:
+        operation = operations.get(header.get("op"))
+        if operation is None:
+            return
+        try:
+            answer, data = _interruptible(lambda: operation(header, payload))  # noqa: B023 (called at once)
+        except KeyboardInterrupt:  # the grader's interrupt, just outside the cell's own code
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            answer, data = {"op": "interrupted"}, b""
+        except Exception as error:  # e.g. the submission's files do not fit in its folder
+            answer, data = {"op": "failed", "error": f"{type(error).__name__}: {error}"[:2000]}, b""
+        try:
+            send(answers, {**answer, "id": header.get("id")}, data)
+        except OSError:
             return

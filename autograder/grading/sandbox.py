@@ -1,23 +1,23 @@
-"""The kernel a submission is graded in: ipykernel with limits and a witness.
+"""The process a submission is graded in: the runner (``runner.py``) with limits and a witness.
 
-Started by the grading worker as ``python -m autograder.grading.sandbox -f {connection_file}``, with its
-settings in the environment variable ``AUTOGRADER_SANDBOX`` (JSON, removed before any notebook
-code runs). Before the kernel serves its first request it:
+Forked by the worker's warm template (``template.py``), or, for a grader not run by root, started by
+bubblewrap as ``python -I sandbox.py`` with its settings in the environment variable ``AUTOGRADER_SANDBOX``
+(JSON, removed before any notebook code runs). Before the runner serves its first request it:
 
-1. caps the process's address space (``memory_bytes``), so a runaway allocation raises
-   MemoryError or kills only this kernel;
-2. imports the modules the tests rely on and fingerprints them (every attribute's identity), the
-   entries of ``sys.modules`` and the IPython and kernel hooks a submission could use to skip or
-   rewrite test cells;
-3. installs an audit hook (Python offers no way to remove one) that records every file a notebook
+1. imports the modules the tests rely on and fingerprints them (every attribute's identity), the
+   entries of ``sys.modules``, the IPython hooks and the runner's own code a submission could use to
+   skip or rewrite test cells;
+2. installs an audit hook (Python offers no way to remove one) that records every file a notebook
    opens or lists inside a watched folder (the course, the grading scratch area, the home folder)
-   other than its own working folder, the course data and library locations.
+   other than its own working folder, the course data and library locations;
+3. caps the process's resources (``memory_bytes`` and the others), so a runaway allocation raises
+   MemoryError or kills only this runner.
 
-When the grader runs ``sys.audit("autograder.probe", nonce)`` after the last cell, the hook compares
-everything with the fingerprints and appends a JSON line with what changed to the report file. A
-report without that line (the kernel died, or ``sys.audit`` itself was replaced) is itself a finding.
-This is a witness, not a jail: it cannot stop a determined attacker inside the same process, but it
-leaves evidence, and the grader withholds a tampered submission's score until a person has looked.
+When the grader asks for a probe (after every test cell and the last cell), the hook compares everything
+with the fingerprints and appends a JSON line with what changed to the report file. A report without that
+line (the runner died, or the hook could not run) is itself a finding. This is a witness, not a jail: it
+cannot stop a determined attacker inside the same process, but it leaves evidence, and the grader withholds
+a tampered submission's score until a person has looked.
 """
 
 import contextlib
@@ -34,8 +34,8 @@ WATCHED_PRIVATE_BUILTINS = {"__import__", "__build_class__"}
 IPYTHON_MANAGED_BUILTINS = {"_", "__", "___", "exit", "quit", "get_ipython", "display", "__IPYTHON__", "help",
                             "input", "raw_input"}
 SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "transform_cell", "showtraceback",
-                 "_run_cell", "should_run_async", "ex", "ev")
-KERNEL_METHODS = ("do_execute", "execute_request", "_publish_execute_input")
+                 "_run_cell", "should_run_async", "ex", "ev", "run", "_showtraceback")
+RUNNER_MODULE = "_autograder_runner"  # runner.py's name in sys.modules (a student's own runner.py stays theirs)
 MAX_FILE_EVENTS = 50
 WATCHED_EVENTS = {"open", "os.listdir", "os.scandir", "glob.glob", "os.walk", "shutil.copyfile", "os.remove", "os.rmdir",
                   "os.rename", "os.mkdir", "shutil.rmtree", "os.chmod", "os.truncate"}
@@ -154,18 +154,43 @@ class Witness:
             self._write({"event": "file", "action": event, "path": path})
 
     # -- the integrity probe ---------------------------------------------------------------
-    def snapshot_shell(self, app):
-        shell, kernel = app.shell, app.kernel
+    def snapshot_shell(self, shell):
+        """The shell's hooks, and the runner's own code (``runner.py``) that records a cell's outputs and answers."""
+        runner = sys.modules[type(shell).__module__]
+        classes = [value for value in vars(runner).values() if isinstance(value, type) and value.__module__ == runner.__name__]
         self.shell_state = {
             "shell": shell,
-            "kernel": kernel,
             "transformers": [list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
                              list(shell.ast_transformers)],
             "callbacks": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
             "custom_exceptions": shell.custom_exceptions,
             "shell_methods": {name: getattr(type(shell), name, None) for name in SHELL_METHODS},
-            "kernel_methods": {name: getattr(type(kernel), name, None) for name in KERNEL_METHODS},
+            "hooks": {"displayhook": shell.displayhook, "display_pub": shell.display_pub},
+            "runner": (runner, _fingerprint(runner), _code_fingerprint(runner)),
+            "runner_classes": {cls: dict(vars(cls)) for cls in classes},
         }
+
+    def _changed_runner(self):
+        """The runner's functions and classes (what records outputs and frames answers), kept as they were."""
+        state = self.shell_state
+        runner, attributes, functions = state["runner"]
+        findings = []
+        if sys.modules.get(runner.__name__) is not runner:
+            findings.append("the runner's module was replaced in sys.modules")
+        current = vars(runner)
+        for name, original in attributes.items():
+            if current.get(name) is not original:
+                findings.append(f"the runner's {name} was replaced")
+        for name, (function, parts) in functions.items():
+            if any(getattr(function, part) is not before for part, before in zip(FUNCTION_PARTS, parts, strict=True)):
+                findings.append(f"the runner's {name} kept its identity but its code, defaults or closure changed")
+        for cls, members in state["runner_classes"].items():
+            now = vars(cls)
+            for name, original in members.items():
+                if now.get(name) is not original:
+                    findings.append(f"the runner's {cls.__name__}.{name} was replaced")
+            findings.extend(f"the runner's {cls.__name__}.{name} was added" for name in now if name not in members)
+        return findings
 
     def _changed_modules(self):
         findings = []
@@ -197,7 +222,7 @@ class Witness:
         return findings
 
     def take_baseline(self):
-        """What the kernel looks like just before the first cell: its threads, signal handlers, hooks."""
+        """What the runner looks like just before the first cell: its threads, signal handlers, hooks."""
         import gc
         import threading
 
@@ -249,8 +274,8 @@ class Witness:
         if sys.displayhook != base["displayhook"]:
             findings.append("sys.displayhook was replaced")
         if self.jailed:
-            # In the jail's PID namespace the kernel is process 2 under bubblewrap's 1: anything else was started
-            # by the notebook (it is killed with the jail, but a process that outlives its cell can act later).
+            # In the jail's PID namespace the runner is process 1 (or 2, under bubblewrap's 1): anything else was
+            # started by the notebook (it is killed with the jail, but a process that outlives its cell can act later).
             others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
             if others:
                 findings.append(f"the notebook left {len(others)} process(es) running")
@@ -260,7 +285,7 @@ class Witness:
         state = self.shell_state
         if state is None:
             return []
-        shell, kernel = state["shell"], state["kernel"]
+        shell = state["shell"]
         findings = []
         now = [list(shell.input_transformers_cleanup), list(shell.input_transformers_post), list(shell.ast_transformers)]
         for label, before, after in zip(("input transformers", "post-input transformers", "AST transformers"),
@@ -275,10 +300,10 @@ class Witness:
         for name, original in state["shell_methods"].items():
             if name in vars(shell) or getattr(type(shell), name, None) is not original:
                 findings.append(f"the IPython shell's {name} was replaced")
-        for name, original in state["kernel_methods"].items():
-            if name in vars(kernel) or getattr(type(kernel), name, None) is not original:
-                findings.append(f"the kernel's {name} was replaced")
-        return findings
+        for name, original in state["hooks"].items():
+            if getattr(shell, name, None) is not original:
+                findings.append(f"the IPython shell's {name} was replaced")
+        return findings + self._changed_runner()
 
     def _probe(self, nonce):
         findings = []
@@ -316,7 +341,7 @@ class Witness:
 
 
 def die_with_the_grader(fd):
-    """End this kernel when the grading process is gone, however it went.
+    """End this runner when the grading process is gone, however it went.
 
     ``fd`` is the read end of a pipe whose write end only the grader holds. bubblewrap's
     ``--die-with-parent`` misses a grader killed in the moment between starting bubblewrap and bubblewrap
@@ -327,29 +352,33 @@ def die_with_the_grader(fd):
     import select
 
     if fd is None:
-        return  # a kernel forked by the template dies with the template, which ends with its grader
+        return  # a runner forked by the template dies with the template, which ends with its grader
     fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
     fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC | os.O_NONBLOCK)
     if select.select([fd], [], [], 0)[0]:
         os._exit(0)  # nothing is written on it: readable means the grader's end is closed
 
 
-def _without_front_end_costs(app):
-    """Two costs ipykernel pays on every request for a person at a front end, which a grader does not need
-    (each execution, the re-check's calls and the probes included: about 60 per notebook)."""
-    # traitlets leaves the application's logger at DEBUG and filters in its handler: every debug line of
-    # every request built a log record that was then thrown away.
-    app.log.setLevel(app.log_level)
-    # A 0.5 ms sleep before each reply, so that a front end reading replies before output gets the output
-    # first; nbclient waits for the kernel's idle status, which comes after all of a cell's output.
-    app.kernel._execute_sleep = 0.0
+def runner_module():
+    """``runner.py`` beside this file, loaded by path: inside the jail no grader module is importable."""
+    import importlib.util
+
+    if RUNNER_MODULE not in sys.modules:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+        spec = importlib.util.spec_from_file_location(RUNNER_MODULE, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[RUNNER_MODULE] = module
+        spec.loader.exec_module(module)
+    return sys.modules[RUNNER_MODULE]
 
 
-def run_kernel(settings, argv):
-    """Become the submission's kernel: its log, the witness, the limits, then ipykernel's loop (never returns)."""
-    # The kernel's own log (start-up notices, "KeyboardInterrupt caught" after a stopped cell) goes
-    # to a file beside the report, not into the instructor's terminal. Cell output is unaffected:
-    # ipykernel captures it separately and sends it to the notebook.
+def run_runner(settings, shell, connection):
+    """Become the submission's runner: its log, the witness, the limits, then the runner's request loop on the
+    connected socket ``connection`` (a file descriptor). Never returns."""
+    import socket
+
+    # What bypasses the runner's streams (C code, a process the notebook starts) goes to a file beside the report,
+    # not into the instructor's terminal.
     log = os.open(settings["report_path"] + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -359,23 +388,20 @@ def run_kernel(settings, argv):
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     die_with_the_grader(settings.get("lifeline_fd"))
-    witness = Witness(settings)  # imports and fingerprints numpy & co. before anything else
-    from ipykernel.kernelapp import IPKernelApp
-
-    app = IPKernelApp.instance()
-    app.initialize(argv)
-    _without_front_end_costs(app)
-    witness.snapshot_shell(app)
+    witness = Witness(settings)
+    witness.snapshot_shell(shell)
     sys.addaudithook(witness.hook)
     _set_limits(settings)
-    app.start()
+    channel = socket.socket(fileno=connection)
+    sys.modules[type(shell).__module__].serve(shell, channel.makefile("rb"), channel.makefile("wb"))
+    os._exit(0)
 
 
 def main():
     settings = json.loads(os.environ.pop("AUTOGRADER_SANDBOX", "{}"))
-    if not settings:
+    if not settings or "connection_fd" not in settings:
         sys.exit("autograder.grading.sandbox is started by the grading worker (it needs AUTOGRADER_SANDBOX).")
-    run_kernel(settings, sys.argv[1:])
+    run_runner(settings, runner_module().make_shell(), settings["connection_fd"])
 
 
 if __name__ == "__main__":

@@ -1,20 +1,21 @@
-"""The warm template a grading worker forks one kernel per submission from.
+"""The warm template a grading worker forks one runner per submission from.
 
 Started once per worker (in its own bubblewrap jail, see ``jail.template_command``) as
-``python -I template.py``, with its settings in ``AUTOGRADER_TEMPLATE``. It imports what every kernel
-needs (ipykernel, IPython, NumPy, pandas, matplotlib with its font list, the course's checks) and then
-waits, single-threaded and with no ZMQ context, for requests on its standard input, one JSON line each:
+``python -I template.py``, with its settings in ``AUTOGRADER_TEMPLATE``. It imports what every runner
+needs (IPython, NumPy, pandas, matplotlib with its font list, the course's checks), makes the runner's
+IPython shell (``runner.make_shell``) and then waits, single-threaded, for requests on its standard input
+(a Unix socket shared with its standard output), one JSON line each:
 
-- ``{"op": "fork", "connection": {...}, "settings": {...}}``: fork a kernel; the answer is
-  ``{"pid": N}``, the kernel's PID as the template sees it. The kernel waits before doing anything
-  else, so the grader can put it into its pids cgroup;
-- ``{"op": "go", "pid": N}``: let that kernel start.
+- ``{"op": "fork", "settings": {...}}``: fork a runner; the answer is ``{"pid": N}``, the runner's PID as the
+  template sees it, sent with the grader's end of a socket pair whose other end only the runner holds. The
+  runner waits before doing anything else, so the grader can put it into its pids cgroup;
+- ``{"op": "go", "pid": N}``: let that runner start.
 
 In a jail each fork builds a jail of its own inside the template's (``_enter_private_jail``): new mount,
 PID, network, IPC and UTS namespaces; fresh size-limited tmpfs on ``/tmp``, ``/dev/shm`` and the inbox,
 so nothing an earlier submission wrote is visible; everything else read-only; a fresh ``/proc`` of its
-own PID namespace, where the kernel is process 1 (so it cannot see or signal the template or another
-kernel, and killing it kills everything it started). Then it becomes uid 65534 with no capabilities at
+own PID namespace, where the runner is process 1 (so it cannot see or signal the template or another
+runner, and killing it kills everything it started). Then it becomes uid 65534 with no capabilities at
 all and ``no_new_privs``, so it can never undo a mount to look beneath it.
 """
 
@@ -23,6 +24,7 @@ import gc
 import json
 import os
 import re
+import socket
 import sys
 import threading
 
@@ -38,7 +40,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _sandbox():
-    """The kernel launcher beside this file (``python -I`` puts no script folder on sys.path, and the
+    """The runner's launcher beside this file (``python -I`` puts no script folder on sys.path, and the
     notebook must find no grader module there)."""
     import importlib.util
 
@@ -66,18 +68,14 @@ def _prctl(option, arg=0):
            f"prctl {option}")
 
 
-# What a kernel imports before or while running a notebook, measured in forked kernels (their
-# sys.modules at the last probe against the template's): ipykernel's shell and its debugger (debugpy
-# alone is over a hundred modules), IPython's traceback formatting, the history's sqlite3, and the
-# course's own helpers, including scikit-learn, which nnhelpers.datasets.load_iris reads its data from.
-WARM_MODULES = ("IPython", "IPython.core.ultratb", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-                "ipykernel.debugger", "debugpy", "stack_data", "pygments.lexers.python", "pygments.formatters.terminal256",
-                "sqlite3", "psutil", "numpy", "pandas", "nnhelpers.checks", "nnhelpers.datasets", "nnhelpers.gradcheck",
-                "sklearn.datasets")
+# What a runner imports before or while running a notebook: IPython's shell and its traceback formatting, and
+# the course's own helpers, including scikit-learn, which nnhelpers.datasets.load_iris reads its data from.
+WARM_MODULES = ("IPython", "IPython.core.ultratb", "stack_data", "pygments.lexers.python", "pygments.formatters.terminal256",
+                "numpy", "pandas", "nnhelpers.checks", "nnhelpers.datasets", "nnhelpers.gradcheck", "sklearn.datasets")
 
 
 def warm_imports():
-    """Everything a kernel imports before the first cell, done once (the point of the template)."""
+    """Everything a runner imports before the first cell, done once (the point of the template)."""
     import importlib
 
     import matplotlib
@@ -89,7 +87,7 @@ def warm_imports():
     for name in (*WARM_MODULES, *_sandbox().PROTECTED_MODULES):
         importlib.import_module(name)
     # IPython's tracebacks look up each frame's module with inspect.getmodule, which the first time maps the
-    # file of every loaded module (thousands of realpath calls): done here once, not in every kernel's first error.
+    # file of every loaded module (thousands of realpath calls): done here once, not in every runner's first error.
     import inspect
 
     inspect.getmodule(compile("", "<template>", "exec"))
@@ -132,7 +130,7 @@ def _enter_private_jail(scratch_bytes):
         os.makedirs(folder, 0o755, exist_ok=True)  # already there when a bind above lives inside it (/tmp/work/...)
         os.chown(folder, JAIL_UID, JAIL_UID)
     _mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
-    # The template's root and /dev are shared by every kernel it forks: read-only here.
+    # The template's root and /dev are shared by every runner it forks: read-only here.
     for target in ("/", "/dev"):
         _mount("none", target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     _check(_libc.sethostname(b"sandbox", 7), "sethostname")
@@ -168,12 +166,12 @@ def _drop_privileges():
     for field in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
         if int(status[field], 16) != 0:
             raise OSError(f"{field} is {status[field].strip()} after dropping privileges")
-    # The kernel reads its own /proc entries (its file descriptors, its memory map) as any process may.
+    # The runner reads its own /proc entries (its file descriptors, its memory map) as any process may.
     _prctl(PR_SET_DUMPABLE, 1)
 
 
-def _become_kernel(request, go, jailed):
-    """The kernel process: wait for the grader's go, finish the jail, start ipykernel. Never returns."""
+def _become_runner(request, go, jailed, connection, shell):
+    """The runner process: wait for the grader's go, finish the jail, serve the grader. Never returns."""
     sandbox = _sandbox()
     settings = request["settings"]
     if os.read(go, 1) != b"g":
@@ -182,65 +180,64 @@ def _become_kernel(request, go, jailed):
     os.setsid()
     if jailed:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        connection_file = "/tmp/conn/kernel.json"
         _drop_privileges()
-    else:
-        connection_file = os.path.join(os.path.dirname(settings["report_path"]), "kernel-forked.json")
-    fd = os.open(connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.write(fd, json.dumps(request["connection"]).encode())
-    os.close(fd)
     os.chdir(settings["workdir"])
-    # A fresh kernel draws NumPy's global random state from the OS: a forked one must too, or every
+    # A fresh interpreter draws NumPy's global random state from the OS: a forked one must too, or every
     # submission would share the template's.
     import numpy
 
     numpy.random.seed()
-    sandbox.run_kernel(settings, ["-f", connection_file, *request.get("extra_arguments", [])])
+    sandbox.run_runner(settings, shell, connection)
     os._exit(0)
 
 
-def _fork_kernel(request, jailed, scratch_bytes):
-    """Fork the child that builds the jail and forks the kernel (process 1 of its PID namespace); answer its PID."""
+def _fork_runner(request, jailed, scratch_bytes, shell):
+    """Fork the child that builds the jail and forks the runner (process 1 of its PID namespace); answer its PID
+    and the grader's end of the runner's socket."""
     go_read, go_write = os.pipe()
     pid_read, pid_write = os.pipe()
+    graders_end, runners_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     child = os.fork()
     if child == 0:
         try:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            # Nothing of the template's (its control pipe above all) reaches a kernel.
-            keep = sorted({0, 1, 2, go_read, pid_write})
+            # Nothing of the template's (its control socket above all) reaches a runner.
+            keep = sorted({0, 1, 2, go_read, pid_write, runners_end.fileno()})
             for low, high in zip(keep, [*keep[1:], os.sysconf("SC_OPEN_MAX")], strict=True):
                 os.closerange(low + 1, high)
             if jailed:
                 _enter_private_jail(scratch_bytes)
-            kernel = os.fork()
-            if kernel == 0:
+            runner = os.fork()
+            if runner == 0:
                 os.close(pid_write)
                 try:
-                    _become_kernel(request, go_read, jailed)
+                    _become_runner(request, go_read, jailed, runners_end.detach(), shell)
                 except BaseException:
                     import traceback
 
-                    traceback.print_exc()  # into the kernel's log once it has one
+                    traceback.print_exc()  # into the runner's log once it has one
                     raise
             os.close(go_read)
-            os.write(pid_write, str(kernel).encode())
+            runners_end.close()
+            os.write(pid_write, str(runner).encode())
             os.close(pid_write)
-            os.waitpid(kernel, 0)
+            os.waitpid(runner, 0)
         finally:
             os._exit(0)
     os.close(go_read)
     os.close(pid_write)
+    runners_end.close()
     answer = b""
     while chunk := os.read(pid_read, 32):
         answer += chunk
     os.close(pid_read)
     if not answer:
         os.close(go_write)
-        return {"error": "the kernel could not be forked (its jail could not be built)"}, None
-    return {"pid": int(answer)}, (int(answer), go_write)
+        graders_end.close()
+        return {"error": "the runner could not be forked (its jail could not be built)"}, None, None
+    return {"pid": int(answer)}, (int(answer), go_write), graders_end
 
 
 def main():
@@ -254,30 +251,34 @@ def main():
     jailed = bool(settings.get("jail"))
     if not jailed:
         _prctl(PR_SET_PDEATHSIG, 9)  # in a jail, bubblewrap's --die-with-parent does this
+    # Plots are not rendered into outputs, with or without a jail (every jail sets this).
+    os.environ.setdefault("MPLBACKEND", "agg")
     commands = os.fdopen(os.dup(0), "r")
-    control = os.dup(1)
+    control = socket.socket(fileno=os.dup(1))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     try:
         warm_imports()
+        shell = _sandbox().runner_module().make_shell()
         if threading.active_count() != 1:
             raise RuntimeError("a thread was started while importing: a fork would copy it half-done")
     except Exception as error:  # the grader shows this message
-        os.write(control, (json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
+        control.sendall((json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
         raise SystemExit(1) from error
-    # Nothing forked from here may read the template's memory (a kernel runs as another uid anyway).
+    # Nothing forked from here may read the template's memory (a runner runs as another uid anyway).
     _prctl(PR_SET_DUMPABLE, 0)
-    # What was imported moves out of the collector's reach, so a kernel's collections do not write to (and
+    # What was imported moves out of the collector's reach, so a runner's collections do not write to (and
     # so copy) every page it shares with the template.
     gc.collect()
     gc.freeze()
     waiting = {}
-    os.write(control, b'{"ready": true}\n')
+    control.sendall(b'{"ready": true}\n')
     for line in commands:
         request = json.loads(line)
+        connection = None
         if request["op"] == "fork":
-            answer, pending = _fork_kernel(request, jailed, settings["scratch_bytes"])
+            answer, pending, connection = _fork_runner(request, jailed, settings["scratch_bytes"], shell)
             if pending:
                 waiting[pending[0]] = pending[1]
         elif request["op"] == "go":
@@ -289,14 +290,19 @@ def main():
             answer = {"ok": True}
         else:
             answer = {"error": f"unknown request {request['op']!r}"}
-        while True:  # reap the kernels' parents that have finished
+        while True:  # reap the runners' parents that have finished
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
                 break
-        os.write(control, (json.dumps(answer) + "\n").encode())
+        data = (json.dumps(answer) + "\n").encode()
+        if connection is None:
+            control.sendall(data)
+        else:
+            socket.send_fds(control, [data], [connection.fileno()])
+            connection.close()
 
 
 if __name__ == "__main__":
