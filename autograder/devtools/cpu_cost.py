@@ -38,8 +38,8 @@ from autograder.devtools.bench import copy_of_class, simulated_class
 from autograder.devtools.recheck_cost import without_recheck
 from autograder.devtools.startup import cpu_seconds, process_times
 from autograder.grading import jail, pipeline
-from autograder.grading.jail import Limits
 from autograder.grading.executor import NotebookExecution
+from autograder.grading.jail import Limits
 from autograder.grading.pool import Runner, RunnerPool
 from autograder.grading.record import register_assignments
 
