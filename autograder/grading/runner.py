@@ -184,10 +184,14 @@ def _no_stdin(*_args, **_kwargs):
 
 
 def make_shell():
-    """The runner's shell, set up as ipykernel sets up a kernel's: outputs recorded, no history file, and plots
-    inline unless MPLBACKEND names a backend (as grading's jail does: ``agg``, no figures in the outputs).
-    Made once in a template process; every runner forked from it starts from this state."""
-    shell = RunnerShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
+    """The runner's shell, set up as ipykernel sets up a kernel's: outputs recorded, no history file, plots
+    inline unless MPLBACKEND names a backend (as grading's jail does: ``agg``, no figures in the outputs), and
+    ipykernel's compiler, whose names for cells make IPython's tracebacks show what a kernel's show (the same
+    lines around the failing one). Made once in a template process; every runner forked from it starts from
+    this state."""
+    from ipykernel.compiler import XCachingCompiler
+
+    shell = RunnerShell.instance(config=Config({"HistoryManager": {"enabled": False}}), compiler_class=XCachingCompiler)
     if not os.environ.get("MPLBACKEND"):
         shell.enable_matplotlib("inline")
     return shell
