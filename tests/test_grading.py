@@ -39,7 +39,22 @@ TAMPERING = {
                            "sys.modules['nnhelpers.checks'] = _fake\n"),
     "tamper_ipython": ("get_ipython().input_transformers_cleanup.append(\n"
                        "    lambda lines: ['pass\\n'] if any('check_' in line for line in lines) else lines)\n"),
+    # The runner's own code: every later cell reports no outputs, so no failure.
+    "tamper_runner": "import sys\nsys.modules['_autograder_runner'].RunnerShell.run = lambda self, source: []\n",
+    # An audit hook of its own that never lets the grader's integrity probe finish.
+    "tamper_probe": ("import sys, time\n"
+                     "sys.addaudithook(lambda event, args: time.sleep(3600) if event == 'autograder.probe' else None)\n"),
 }
+# Writes on the runner's connection to the grader, in the middle of the accuracy cell.
+WRITES_TO_THE_GRADER = """
+import os
+for _fd in os.listdir('/proc/self/fd'):
+    try:
+        if os.readlink(f'/proc/self/fd/{_fd}').startswith('socket:'):
+            os.write(int(_fd), b'{"op": "outputs", "id": 1, "size": 2}\\n[]')
+    except OSError:
+        pass
+"""
 
 
 def _cells(nb, grade_id):
@@ -105,6 +120,8 @@ def build_class(course):
     submit("kernel_crash", answered_notebook(course, A, replacements={"accuracy": crash}), "crashes the interpreter")
     solutions = answered_notebook(course, A)
     accuracy_cell = solutions.cells[_cells(solutions, "accuracy")[0]].source
+    submit("writes_to_the_grader", answered_notebook(course, A, replacements={"accuracy": accuracy_cell + WRITES_TO_THE_GRADER}),
+           "writes a forged answer on the runner's connection to the grader")
     submit("memory_hog", answered_notebook(course, A, replacements={"accuracy": accuracy_cell + "\nhog = bytearray(3 * 1024**3)\n"}),
            "allocates 3 GiB")
     submit("huge_output", answered_notebook(course, A, replacements={"accuracy": accuracy_cell + "\nfor i in range(200000):\n    print('x' * 80)\n"}),
@@ -208,6 +225,13 @@ def test_a_dying_kernel_keeps_what_ran_and_says_so(graded, student):
     r = row(graded, student)
     assert r.status == "graded" and r.score == 10, r.flags  # the three accuracy points are lost
     assert any("kernel died in accuracy" in f and "not run" in f for f in r.flags), r.flags
+
+
+def test_a_notebook_writing_on_its_connection_to_the_grader_is_stopped_there(graded):
+    """The grader reads what a runner sends as hostile data: a forged answer is not the answer to its request."""
+    r = row(graded, "writes_to_the_grader")
+    assert r.status == "graded" and r.score == 10, r.flags  # the accuracy tests after the cell never ran
+    assert any("answer to accuracy could not be read" in f and "not run" in f for f in r.flags), r.flags
 
 
 def test_memory_exhaustion_stops_only_that_cell(graded):

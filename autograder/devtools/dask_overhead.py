@@ -56,7 +56,7 @@ def main(argv=None):
 
             # CPU seconds as well as wall time: on a shared machine the wall time of two runs one after
             # the other also measures what the neighbours did meanwhile; CPU time (this process and
-            # every process it waited for: workers, nannies, kernels) much less so.
+            # every process it waited for: workers, nannies, runners) much less so.
             pool_wall, pool_cpu = _timed(lambda: grade_course(pool, assignments, workers=args.workers,
                                                               out=lambda *_: None))
             print(f"local pool:         {pool_wall:7.1f} s wall {pool_cpu:7.1f} s CPU", flush=True)

@@ -12,7 +12,7 @@ the same code path as ``python -m autograder grade``, and then judged:
   not get full marks is graded again one case at a time, so a failure always names its case;
 - ``wrong``: loses points, on every test named in ``must_fail``;
 - ``tampered``: is flagged, and either loses points on its ``must_fail`` tests (the tests held) or
-  has its score withheld for review (the tampering fooled the tests inside the kernel).
+  has its score withheld for review (the tampering fooled the tests inside the notebook).
 """
 
 import shutil
@@ -88,7 +88,7 @@ def judge(case, row, test_scores):
     if case.expect == "tampered":
         if not any(f.kind in (FlagKind.TAMPERING, FlagKind.FILES) for f in row.flags):
             return False, "tampering was not flagged"
-        if withheld:  # the tampering fooled the tests in the kernel; the grader held the score back
+        if withheld:  # the tampering fooled the tests in the notebook; the grader held the score back
             return True, "flagged, score withheld for review"
     missed = [t for t in case.must_fail if t not in lost]
     if missed:

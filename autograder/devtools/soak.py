@@ -9,9 +9,9 @@ workers are sampled every second: open file descriptors and resident memory. At 
   loses a point;
 - each worker's descriptors and memory are flat: over the last fifth of the run their median and their
   peak stay within a small margin of the median and peak over the fifth after warm-up (a worker's
-  descriptors swing by tens from one notebook to the next as kernels open and close their sockets, so
+  descriptors swing by tens from one notebook to the next as runners open and close their sockets, so
   one sample against another says nothing; a leak lifts the whole window);
-- nothing is left: no bubblewrap or kernel process, no pids cgroup of the grader, no scratch folder.
+- nothing is left: no bubblewrap or runner process, no pids cgroup of the grader, no scratch folder.
 
     python -m autograder.devtools.soak [--submissions 1000] [--workers 2] [--keep]
 """
@@ -37,7 +37,7 @@ from autograder.grading.jail import PIDS_CGROUP_ROOT
 from autograder.release import generate
 
 SEED = 7
-# Descriptors may move by a few (a log file, a warm kernel's sockets); memory by allocator noise.
+# Descriptors may move by a few (a log file, a warm runner's socket); memory by allocator noise.
 FD_MARGIN = 8
 RSS_MARGIN = 64 * 1024**2
 TROUBLE = {
@@ -131,8 +131,8 @@ def leftovers(scratch_marker):
     processes = []
     for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        # This run's jails name its scratch folder (the course data they bind); a kernel dies with its jail,
-        # and a descendant of this process that outlived grading would be a worker or a kernel left over.
+        # This run's jails name its scratch folder (the course data they bind); a runner dies with its jail,
+        # and a descendant of this process that outlived grading would be a worker or a runner left over.
         if scratch_marker in cmdline:
             processes.append(f"{process.pid} {cmdline[:120]}")
     processes += [f"{child.pid} {' '.join(child.cmdline())[:120]}" for child in psutil.Process().children(recursive=True)

@@ -110,7 +110,7 @@ def _submission_files(folder):
 # Worker side
 
 _RUNS = {}  # run id -> {"root", "course", "scratch", "db_url", "config"} or the WorkerCannotGrade it hit
-# The pipeline keeps one kernel pool and config per process: tasks of a worker with several threads
+# The pipeline keeps one runner pool and config per process: tasks of a worker with several threads
 # (or of two runs sharing a cluster) take turns. Parallelism comes from more worker processes.
 _GRADING = threading.Lock()
 
@@ -145,7 +145,7 @@ class GraderPlugin(WorkerPlugin):
             raise _RUNS[self.run_id] from error
 
     def _prepare(self, worker):
-        from autograder.grading.jail import JailUnavailable, check_available, kernel_nnhelpers
+        from autograder.grading.jail import JailUnavailable, check_available, jailed_nnhelpers
 
         address = _worker_address(worker)
         root = Path(worker.local_directory) / f"autograder-{self.run_id}"
@@ -154,7 +154,7 @@ class GraderPlugin(WorkerPlugin):
             try:
                 if self.jail:
                     check_available()
-                    kernel_nnhelpers()
+                    jailed_nnhelpers()
             except JailUnavailable as error:
                 raise WorkerCannotGrade(f"worker {address} cannot grade in a jail: {error}") from None
             # Imported only now: nbgrader takes seconds to import, wasted on a worker that refuses.
@@ -167,8 +167,8 @@ class GraderPlugin(WorkerPlugin):
             db_url = self.db_url
             if db_url.startswith(SQLITE_PREFIX):
                 db_url = SQLITE_PREFIX + str(course_root / SNAPSHOT_NAME)
-            previous = pipeline._STATE.get("kernels")
-            if previous is not None:  # a warm kernel of an earlier run on this worker: not needed any more
+            previous = pipeline._STATE.get("runners")
+            if previous is not None:  # a warm runner of an earlier run on this worker: not needed any more
                 previous.close()
             pipeline.init_worker(str(course_root), str(scratch))
             config = Course.at(course_root).config()
@@ -180,9 +180,9 @@ class GraderPlugin(WorkerPlugin):
         run = _RUNS.pop(self.run_id, None)
         if isinstance(run, dict):
             with _GRADING:
-                kernels = pipeline._STATE.get("kernels")
-                if kernels is not None:
-                    kernels.close()
+                runners = pipeline._STATE.get("runners")
+                if runners is not None:
+                    runners.close()
                 shutil.rmtree(run["root"], ignore_errors=True)
 
 

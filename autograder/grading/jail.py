@@ -1,21 +1,21 @@
-"""The jail a submission's kernel runs in: bubblewrap namespaces, a private file system, limits.
+"""The jail a submission's runner runs in: bubblewrap namespaces, a private file system, limits.
 
 Inside the jail a submission sees only what it needs, read-only: the operating system's libraries
 (``/usr``), the Python environment, the helper package ``nnhelpers``, the course's ``data/`` (at
-``/course/data``) and the kernel's launcher (``/opt/autograder/sandbox.py``). Everything it can write
+``/course/data``) and the runner with its launcher (``/opt/autograder/``). Everything it can write
 is one size-limited tmpfs at ``/tmp``: its working folder ``/tmp/work``, its caches, and the
-kernel's IPC sockets in ``/tmp/conn``. The course (``source/``, ``release/``, ``submitted/``,
+witness's report in ``/tmp/conn``. The course (``source/``, ``release/``, ``submitted/``,
 the gradebook), the grader's own files and the instructor's home are not in the jail at all.
 
 New user, PID, network, IPC, UTS and cgroup namespaces (``--unshare-all``): no network at all (the
-grader talks to the kernel over the IPC sockets, reached from outside through
+grader talks to the runner over a socket pair, and reaches its inbox and report through
 ``/proc/<pid>/root``), uid 65534 without capabilities, and every process started inside dies with
-the jail (``--die-with-parent`` and the PID namespace). The kernel's launcher sets the resource
+the jail (``--die-with-parent`` and the PID namespace). The runner's launcher sets the resource
 limits (memory, open files, file size, core dumps); processes are capped by a pids cgroup where the
-host allows one, else by ``RLIMIT_NPROC`` (which the kernel does not enforce for root).
+host allows one, else by ``RLIMIT_NPROC`` (which Linux does not enforce for root).
 
-When the grader runs as root, kernels are not started by bubblewrap one by one: each worker starts one
-warm template in a jail of this shape (``template_command``), and every kernel forked from it builds
+When the grader runs as root, runners are not started by bubblewrap one by one: each worker starts one
+warm template in a jail of this shape (``template_command``), and every runner forked from it builds
 its own jail inside (``template.py``: new mount, PID, network, IPC and UTS namespaces, fresh tmpfs,
 uid 65534 with no capabilities). ``jail_command`` remains the way for a grader run by another user.
 """
@@ -33,7 +33,7 @@ from pathlib import Path
 SANDBOX_INSIDE = "/opt/autograder/sandbox.py"
 RUNNER_INSIDE = "/opt/autograder/runner.py"
 TEMPLATE_INSIDE = "/opt/autograder/template.py"
-# What the template keeps, to build each kernel's own jail; every kernel drops all of them.
+# What the template keeps, to build each runner's own jail; every runner drops all of them.
 TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_CHOWN", "CAP_NET_ADMIN")
 CONN_DIR_INSIDE = "/tmp/conn"
 WORKDIR_INSIDE = "/tmp/work"
@@ -112,14 +112,14 @@ def _python_binds():
     for root in sorted(roots):
         if not root.startswith("/usr/") and root != "/usr":
             binds += ["--ro-bind", root, root]
-    package = kernel_nnhelpers()
+    package = jailed_nnhelpers()
     return binds + ["--ro-bind", package, package]
 
 
 @functools.cache
-def kernel_nnhelpers():
-    """The folder of the nnhelpers the kernel will import: the interpreter's own (``python -I``, as the
-    kernel is started), which is not always the one this process imported (PYTHONPATH)."""
+def jailed_nnhelpers():
+    """The folder of the nnhelpers a jailed runner will import: the interpreter's own (``python -I``, as the
+    runner is started), which is not always the one this process imported (PYTHONPATH)."""
     import subprocess
 
     found = subprocess.run([sys.executable, "-I", "-c", "import nnhelpers, os; print(os.path.dirname(os.path.realpath("
@@ -133,7 +133,7 @@ def kernel_nnhelpers():
 def readable_inside():
     """The folders a notebook legitimately opens files in, inside the jail."""
     roots = [WORKDIR_INSIDE, CONN_DIR_INSIDE, "/tmp/cache", "/tmp/home", "/tmp/scratch", "/usr", "/proc", "/dev", "/sys", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/run",
-             "/opt/autograder", DATA_INSIDE, kernel_nnhelpers()]
+             "/opt/autograder", DATA_INSIDE, jailed_nnhelpers()]
     return roots + sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)})
 
 
@@ -178,7 +178,7 @@ def jail_command(command, inbox, course_root, limits, settings, cgroup_procs=Non
         "--dir", WORKDIR_INSIDE, "--dir", CONN_DIR_INSIDE, "--dir", "/tmp/scratch", "--chdir", WORKDIR_INSIDE,
         "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--cap-drop", "ALL",
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
-        "--clearenv", *_kernel_environment(),
+        "--clearenv", *_runner_environment(),
     ]
     args += ["--setenv", "AUTOGRADER_SANDBOX", json.dumps(settings)]
     args += ["--", *command]
@@ -204,7 +204,7 @@ def _environment(**specific):
     }.items() for item in ("--setenv", name, value)]
 
 
-def _kernel_environment():
+def _runner_environment():
     return _environment(TMPDIR="/tmp/scratch", MPLCONFIGDIR="/tmp/cache/matplotlib", IPYTHONDIR="/tmp/cache/ipython",
                         PYDEVD_DISABLE_FILE_VALIDATION="1")
 
@@ -216,23 +216,23 @@ def _data_bind(course_root):
 
 
 def template_supported():
-    """The template builds each kernel's jail with namespaces of the host's user namespace, which takes a
+    """The template builds each runner's jail with namespaces of the host's user namespace, which takes a
     bubblewrap started by root (an unprivileged one puts every mount out of the template's reach)."""
     return os.geteuid() == 0
 
 
 def template_command(course_root, limits):
-    """The argv of a worker's kernel template (``template.py``) in a jail: the same file system as a kernel's
+    """The argv of a worker's runner template (``template.py``) in a jail: the same file system as a runner's
     jail, its own PID, network, IPC and UTS namespaces, and only the capabilities needed to build each
-    kernel's jail inside it (``TEMPLATE_CAPABILITIES``, all dropped by every kernel)."""
+    runner's jail inside it (``TEMPLATE_CAPABILITIES``, all dropped by every runner)."""
     command = [sys.executable, "-I", TEMPLATE_INSIDE]
     settings = {"jail": limits.jail, "scratch_bytes": limits.scratch_bytes}
     if not limits.jail:
-        # As the kernelspec starts a kernel without a jail: not isolated (-I), so PYTHONPATH still counts.
+        # Without a jail: not isolated (-I), so PYTHONPATH still counts, as for any process of the grader's.
         return [sys.executable, str(Path(__file__).with_name("template.py"))], settings
     binds = [*_system_binds(), *_python_binds(), *_data_bind(course_root)]
     binds += [*_runner_binds(), "--ro-bind", str(Path(__file__).with_name("template.py")), TEMPLATE_INSIDE]
-    # Run by root, bubblewrap makes the folders leading to a bind 0700: the kernel (uid 65534 of the
+    # Run by root, bubblewrap makes the folders leading to a bind 0700: a runner (uid 65534 of the
     # host here, not of a user namespace) could not reach its own Python.
     parents = sorted({str(parent) for i, arg in enumerate(binds) if arg == "--ro-bind"
                       for parent in Path(binds[i + 2]).parents if str(parent) != "/"}, key=lambda p: p.count("/"))
@@ -241,7 +241,7 @@ def template_command(course_root, limits):
         "--proc", "/proc", "--dev", "/dev", "--dir", INBOX_INSIDE, "--dir", "/tmp/cache", "--chdir", "/",
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--cap-drop", "ALL", *(item for cap in TEMPLATE_CAPABILITIES for item in ("--cap-add", cap)),
-        "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv", *_kernel_environment(),
+        "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv", *_runner_environment(),
         "--setenv", "AUTOGRADER_TEMPLATE", json.dumps(settings), "--", *command,
     ]
     return args, settings
@@ -258,8 +258,9 @@ def process_tree(pid):
                 pending += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
 
 
-def kernel_pid_in_jail(outer_pid):
-    """The PID (in the grader's namespace) of the jail's first process, once bwrap has forked it."""
+def first_child(outer_pid):
+    """The PID (in the grader's namespace) of the first child of process ``outer_pid`` (bubblewrap's first process
+    in its jail, once bubblewrap has forked it), or None."""
     path = Path(f"/proc/{outer_pid}/task/{outer_pid}/children")
     try:
         children = path.read_text().split()

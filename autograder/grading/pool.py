@@ -409,8 +409,8 @@ class RunnerPool:
         deadline = time.monotonic() + RUNNER_START_TIMEOUT
         init = pid = None
         while pid is None and time.monotonic() < deadline and slot.process.poll() is None:
-            init = jail.kernel_pid_in_jail(slot.process.pid)
-            pid = jail.kernel_pid_in_jail(init) if init else None
+            init = jail.first_child(slot.process.pid)
+            pid = jail.first_child(init) if init else None
             if pid is None:
                 time.sleep(0.005)
         if pid is None:

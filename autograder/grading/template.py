@@ -260,7 +260,9 @@ def main():
         os.dup2(devnull, fd)
     try:
         warm_imports()
-        shell = _sandbox().runner_module().make_shell()
+        runner = _sandbox().runner_module()
+        shell = runner.make_shell()
+        runner.warm_tracebacks(shell)
         if threading.active_count() != 1:
             raise RuntimeError("a thread was started while importing: a fork would copy it half-done")
     except Exception as error:  # the grader shows this message
