@@ -24,7 +24,7 @@ from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.jail import NOT_PROTECTED, check_available
 from autograder.grading.limits import limits_for
 from autograder.grading.pipeline import GradeTask, NotebookResult, TaskResult, grade, init_worker
-from autograder.grading.record import read_record, record, register_assignments, snapshot_gradebook
+from autograder.grading.record import Recorder, read_record, register_assignments, snapshot_gradebook
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
@@ -157,16 +157,17 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
         where = "on a Dask cluster" if scheduler is not None else f"with {workers} worker process(es)"
         out(f"grading {len(tasks)} submission(s) of {len(everyone)} student(s) {where}")
 
-        def on_result(result):
-            record(course, result)
-            results.append(result)
+        with Recorder(course) as recorder:
+            def on_result(result):
+                recorder.record(result)
+                results.append(result)
 
-        if scheduler is not None:
-            from autograder.grading.cluster import run_on_cluster
+            if scheduler is not None:
+                from autograder.grading.cluster import run_on_cluster
 
-            run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_result, _crashed, out)
-        else:
-            _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
+                run_on_cluster(scheduler, tasks, course, assignments, db_url, limits, on_result, _crashed, out)
+            else:
+                _run_pool(tasks, workers, str(course.root), str(scratch), on_result)
         if feedback:
             # Where a grader already changed scores by hand, the pages must show those, not the autograde.
             regenerate(course, assignments, students={r.student for r in results}, only_reviewed=True)

@@ -121,7 +121,11 @@ def _histogram(rows, assignments, path):
     use_course_style()
     columns = min(3, len(assignments)) or 1
     lines = -(-len(assignments) // columns) or 1
-    figure, axes = plt.subplots(lines, columns, figsize=(4 * columns, 2.8 * lines), squeeze=False)
+    width, height = 4 * columns, 2.8 * lines
+    figure, axes = plt.subplots(lines, columns, figsize=(width, height), squeeze=False)
+    # Margins in inches, for the labels and titles (tight_layout measured every label: half the report's time).
+    figure.subplots_adjust(left=0.75 / width, right=1 - 0.15 / width, bottom=0.55 / height, top=1 - 0.35 / height,
+                           wspace=0.3 * 4 / 3.1, hspace=1.0 / 1.9)
     for ax, assignment in zip(axes.ravel(), assignments, strict=False):
         graded = [100 * r.score / r.max_score for r in rows if r.assignment == assignment and r.status == "graded" and r.max_score]
         ax.hist(graded, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color=BLUE, edgecolor="white")
@@ -130,7 +134,6 @@ def _histogram(rows, assignments, path):
         ax.set_ylabel("submissions")
     for ax in axes.ravel()[len(assignments):]:
         ax.set_axis_off()
-    figure.tight_layout()
     figure.savefig(path, dpi=90)
     plt.close(figure)
 

@@ -24,13 +24,12 @@ from conftest import COURSE, ROOT
 from distributed import Client
 from nbgrader.api import Gradebook
 
-import autograder.grade
 from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, write_submission
 from autograder.grade import grade_course, graded_already
 from autograder.grading.cluster import ClusterError, grade_on_local_cluster
 from autograder.grading.jail import JAIL_UID, PIDS_CGROUP_ROOT, SANDBOX_INSIDE, TEMPLATE_INSIDE
-from autograder.grading.record import read_record
+from autograder.grading.record import Recorder, read_record
 
 pytestmark = pytest.mark.slow
 A = "01_admissions"
@@ -241,13 +240,13 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path, reference, 
     dask_processes.wait_for_workers(scheduler, 2)
 
     recorded = []
-    real_record = autograder.grade.record
+    real_record = Recorder.record
 
-    def counting_record(course_, result):
+    def counting_record(recorder, result):
         recorded.append((result.student, result.assignment))
-        real_record(course_, result)
+        real_record(recorder, result)
 
-    monkeypatch.setattr(autograder.grade, "record", counting_record)
+    monkeypatch.setattr(Recorder, "record", counting_record)
     failure = []
 
     def run():

@@ -217,22 +217,23 @@ def test_the_hubs_formgrader_opens_the_gradebook_the_grading_tool_writes(graded_
 
 
 def test_a_server_lost_mid_run_keeps_what_was_recorded_and_a_rerun_finishes(server, tmp_path, monkeypatch):
-    import autograder.grade
     from autograder.gradebook import GradebookUnavailable
-    from autograder.grading.record import record
+    from autograder.grading.record import Recorder
 
     course = _course(tmp_path, [A], server.create_database("outage"))
     write_submission(course, "perfect", A, answered_notebook(course, A))
     write_submission(course, "blank", A, release_notebook(course, A))
     recorded = []
 
-    def record_then_lose_the_server(course, result):
-        record(course, result)
+    record = Recorder.record
+
+    def record_then_lose_the_server(recorder, result):
+        record(recorder, result)
         recorded.append(result.student)
         if len(recorded) == 1:
             server.halt()
 
-    monkeypatch.setattr(autograder.grade, "record", record_then_lose_the_server)
+    monkeypatch.setattr(Recorder, "record", record_then_lose_the_server)
     try:
         with pytest.raises(GradebookUnavailable) as raised:
             grade_course(course, [A], workers=1, feedback=False, out=lambda *_: None)
@@ -246,7 +247,7 @@ def test_a_server_lost_mid_run_keeps_what_was_recorded_and_a_rerun_finishes(serv
         assert [s.student.id for s in gb.assignment_submissions(A)] == recorded
     assert sorted(p.name for p in course.autograded_dir.iterdir()) == recorded
 
-    monkeypatch.setattr(autograder.grade, "record", record)
+    monkeypatch.setattr(Recorder, "record", record)
     grade_course(course, [A], workers=1, feedback=False, out=lambda *_: None)
     with open_gradebook(course.db_url, course.course_id) as gb:
         assert sorted(s.student.id for s in gb.assignment_submissions(A)) == ["blank", "perfect"]

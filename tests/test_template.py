@@ -285,3 +285,18 @@ def test_a_runner_is_alone_unprivileged_and_jailed_with_its_own_shell(forked_run
                                   "print(os.getpid(), os.getuid(), importlib.util.find_spec('autograder'),"
                                   " type(get_ipython()).__name__, sys.stdout.__class__.__name__)")
     assert printed.split() == ["1", "65534", "None", "RunnerShell", "RecordingStream"]
+
+
+def test_runners_forked_from_one_template_draw_different_random_numbers(template_pool):
+    """A fresh interpreter seeds Python's and NumPy's random states from the OS; a forked runner must too."""
+    from autograder.grading.jail import Limits
+
+    pool, scratch = template_pool
+    draws = []
+    for _ in range(2):
+        slot = pool.take(COURSE.root, scratch, Limits(scratch_bytes=LIMITS["scratch_bytes"]))
+        try:
+            draws.append(_run(slot, "import random, numpy\nprint(random.random(), numpy.random.random())").split())
+        finally:
+            pool.dispose(slot)
+    assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1], draws

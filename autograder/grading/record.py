@@ -10,6 +10,7 @@ clears a grader's manual score (nbgrader's own rule: a manual score wins and the
 for review when the autograde changes under it).
 """
 
+import contextlib
 import datetime
 import fcntl
 import hashlib
@@ -19,10 +20,11 @@ import warnings
 from dataclasses import asdict
 
 from nbgrader.api import InvalidEntry, MissingEntry
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from autograder.course import venv_on_path
 from autograder.feedback import copy_submission_stamps
-from autograder.gradebook import open_gradebook, snapshot_definitions
+from autograder.gradebook import GradebookUnavailable, explain, open_gradebook, snapshot_definitions
 from autograder.grading.integrity import Flag, FlagKind, Status
 
 RECORD_FILE = "autograder.json"
@@ -131,42 +133,76 @@ def _write_files(course, result):
     (autograded / RECORD_FILE).write_text(json.dumps(summary, indent=1), encoding="utf-8")
 
 
+class Recorder:
+    """The single writer of one grading run, on one gradebook connection for all its results: opening one per
+    result cost more than the writes (nbgrader's Gradebook checks every table when it opens, and SQLAlchemy
+    compiles every statement again for each new connection engine). Each result is its own transaction."""
+
+    def __init__(self, course):
+        self.course = course
+        self._opened = None
+        self.gradebook = None
+
+    def __enter__(self):
+        self._opened = open_gradebook(self.course.db_url, self.course.course_id)
+        self.gradebook = self._opened.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._opened.__exit__(*exc_info)
+
+    def record(self, result):
+        """Record one result. An ungradable result keeps any grade recorded earlier (and says so)."""
+        try:
+            _record(self.gradebook, self.course, result)
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                self.gradebook.db.rollback()  # the next result starts from a clean session
+            if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
+                raise GradebookUnavailable(explain(self.course.db_url, error)) from None
+            raise
+
+
 def record(course, result):
-    """Record one result. An ungradable result keeps any grade recorded earlier (and says so)."""
-    with open_gradebook(course.db_url, course.course_id) as gb:
-        try:
-            gb.update_or_create_student(result.student)
-        except InvalidEntry:  # another grading run (another assignment) added this student just now
-            gb.db.rollback()
-            gb.find_student(result.student)
-        try:
-            submission = gb.find_submission(result.assignment, result.student)
-            had_grade = True
-        except MissingEntry:
-            submission = gb.add_submission(result.assignment, result.student, timestamp=_timestamp(result.timestamp))
-            had_grade = False
-        if result.status == Status.UNGRADABLE and had_grade:
-            result.flags.append(Flag(FlagKind.KEPT, "this run could not grade the submission; the grade recorded earlier is kept"))
-            _write_files(course, result)
-            return
-        if result.timestamp and _timestamp(result.timestamp):
-            submission.timestamp = _timestamp(result.timestamp)
-        for nb in result.notebooks:
-            for grade_id, (score, _points) in nb.grades.items():
-                try:
-                    grade = gb.find_grade(grade_id, nb.name, result.assignment, result.student)
-                except MissingEntry:
-                    continue
-                grade.auto_score = 0.0 if nb.status == Status.UNGRADABLE else score
-                # A grader's manual score stays; a tampered, ungradable or unscored cell goes to a person.
-                grade.needs_manual_grade = (grade.manual_score is not None or grade.auto_score is None
-                                            or result.tampered or nb.status == Status.UNGRADABLE)
-            for grade_id, comment in nb.comments.items():
-                try:
-                    gb.find_comment(grade_id, nb.name, result.assignment, result.student).auto_comment = comment
-                except MissingEntry:
-                    continue
-        gb.db.commit()
+    """Record one result on a connection of its own (see ``Recorder`` for many)."""
+    with Recorder(course) as recorder:
+        recorder.record(result)
+
+
+def _record(gb, course, result):
+    try:
+        gb.update_or_create_student(result.student)
+    except InvalidEntry:  # another grading run (another assignment) added this student just now
+        gb.db.rollback()
+        gb.find_student(result.student)
+    try:
+        submission = gb.find_submission(result.assignment, result.student)
+        had_grade = True
+    except MissingEntry:
+        submission = gb.add_submission(result.assignment, result.student, timestamp=_timestamp(result.timestamp))
+        had_grade = False
+    if result.status == Status.UNGRADABLE and had_grade:
+        result.flags.append(Flag(FlagKind.KEPT, "this run could not grade the submission; the grade recorded earlier is kept"))
+        _write_files(course, result)
+        return
+    if result.timestamp and _timestamp(result.timestamp):
+        submission.timestamp = _timestamp(result.timestamp)
+    for nb in result.notebooks:
+        for grade_id, (score, _points) in nb.grades.items():
+            try:
+                grade = gb.find_grade(grade_id, nb.name, result.assignment, result.student)
+            except MissingEntry:
+                continue
+            grade.auto_score = 0.0 if nb.status == Status.UNGRADABLE else score
+            # A grader's manual score stays; a tampered, ungradable or unscored cell goes to a person.
+            grade.needs_manual_grade = (grade.manual_score is not None or grade.auto_score is None
+                                        or result.tampered or nb.status == Status.UNGRADABLE)
+        for grade_id, comment in nb.comments.items():
+            try:
+                gb.find_comment(grade_id, nb.name, result.assignment, result.student).auto_comment = comment
+            except MissingEntry:
+                continue
+    gb.db.commit()
     _write_files(course, result)
 
 

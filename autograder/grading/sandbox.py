@@ -388,6 +388,11 @@ def run_runner(settings, shell, connection):
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     die_with_the_grader(settings.get("lifeline_fd"))
+    # The temporary folder a forked runner inherited is the template's: found again from TMPDIR, which names a
+    # folder of the runner's own (where IPython names its cells' files; reaching elsewhere would be flagged).
+    import tempfile
+
+    tempfile.tempdir = None
     witness = Witness(settings)
     witness.snapshot_shell(shell)
     sys.addaudithook(witness.hook)

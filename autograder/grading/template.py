@@ -183,7 +183,7 @@ def _become_runner(request, go, jailed, connection, shell):
         _drop_privileges()
     os.chdir(settings["workdir"])
     # A fresh interpreter draws NumPy's global random state from the OS: a forked one must too, or every
-    # submission would share the template's.
+    # submission would share the template's (Python's own reseeds itself after a fork).
     import numpy
 
     numpy.random.seed()
