@@ -16,7 +16,7 @@ class Status(enum.StrEnum):
 class FlagKind(enum.StrEnum):
     CELLS = "cells"  # test or locked cells deleted, edited, duplicated (nbgrader restored them)
     RESOURCE = "resource"  # a cell stopped by the memory limit or its timeout
-    STOPPED = "stopped"  # the kernel died or the notebook used up its time cap
+    STOPPED = "stopped"  # the runner died or the notebook used up its time cap
     FILES = "files"  # the notebook reached for files outside its folder
     TAMPERING = "tampering"  # the witness saw the checks, the runtime or IPython changed; score withheld
     UNGRADABLE = "ungradable"  # why a notebook could not be graded
@@ -55,7 +55,7 @@ class Flag(str):
 
 
 def read_report(path, nonce):
-    """(files read outside, probe records with this run's nonce) from the kernel's report."""
+    """(files read outside, probe records with this run's nonce) from the runner's report."""
     files, probes = [], []
     if path.is_file():
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():

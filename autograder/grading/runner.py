@@ -257,6 +257,7 @@ def _autograder_dispatch(request, name):
                        "payload": base64.b64encode(payload).decode()})
 '''
 
+
 def send(stream, header, payload=b""):
     stream.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
     stream.flush()
