@@ -5,7 +5,8 @@ over sys.stdout and input()), with and without MPLBACKEND (grading's jail sets i
 must agree: its type, stream and text, execution count, MIME types and text, the error's name, message and
 the traceback's frames in the notebook's own cells. Images are compared by MIME type only, and the frames
 of the machinery that raised an error (ipykernel's or the runner's own file) are left out. The request
-loop is driven as the grader would drive it, and malformed answers are refused.
+loop is driven as the grader would drive it, and malformed answers are refused, by the protocol's reader and by
+the grader's end of a runner (``pool.Runner``: too large, another request's, not JSON, cut short).
 """
 
 import base64
@@ -154,3 +155,61 @@ def test_the_request_loop_runs_cells_calls_functions_probes_and_ends():
 def test_a_malformed_answer_is_refused(message):
     with pytest.raises((ValueError, EOFError)):
         receive(io.BytesIO(message), limit=1000)
+
+
+@pytest.mark.parametrize(("sent", "refused"), [
+    (b'{"op": "outputs", "id": 1, "size": 209715200}\n', "RunnerAnswerTooLarge"),
+    (b'{"op": "outputs", "id": 7, "size": 2}\n[]', "RunnerGarbled"),
+    (b'not json\n', "RunnerGarbled"),
+    (b'{"op": "outputs", "id": 1, "size": -1}\n', "RunnerGarbled"),
+    (b"x" * 70_000, "RunnerGarbled"),
+], ids=["over 100 MiB", "another request's id", "not JSON", "negative size", "a header without end"])
+def test_the_grader_refuses_an_answer_that_is_not_the_answer_to_its_request(sent, refused):
+    """What a runner sends is written by the notebook's process: the grader's end checks it before using it."""
+    import os
+    import socket
+    import time
+
+    from autograder.grading import pool
+
+    graders_end, runners_end = socket.socketpair()
+    runner = pool.Runner(os.getpid(), graders_end)
+    runner.last_id = 1  # the request the grader is waiting for
+    try:
+        runners_end.sendall(sent)
+        with pytest.raises(pool.RunnerGarbled) as raised:
+            runner.wait(time.monotonic() + 10)
+        assert type(raised.value).__name__ == refused
+    finally:
+        runner.close()
+        runners_end.close()
+
+
+def test_the_grader_reads_an_answer_sent_in_pieces():
+    import os
+    import socket
+    import threading
+    import time
+
+    from autograder.grading import pool
+
+    graders_end, runners_end = socket.socketpair()
+    runner = pool.Runner(os.getpid(), graders_end)
+    runner.last_id = 3
+    payload = json.dumps([{"output_type": "stream", "name": "stdout", "text": "x" * 300_000}]).encode()
+    message = json.dumps({"op": "outputs", "id": 3, "size": len(payload)}).encode() + b"\n" + payload
+
+    def dribble():
+        for start in range(0, len(message), 65_536):
+            runners_end.sendall(message[start:start + 65_536])
+            time.sleep(0.01)
+
+    sender = threading.Thread(target=dribble)
+    sender.start()
+    try:
+        header, received = runner.wait(time.monotonic() + 30)
+        assert (header["op"], received) == ("outputs", payload)
+    finally:
+        sender.join(10)
+        runner.close()
+        runners_end.close()

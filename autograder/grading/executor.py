@@ -15,7 +15,7 @@ import time
 import nbformat
 
 from autograder.feedback import error_output
-from autograder.grading.pool import RunnerGarbled, RunnerGone, RunnerTimeout
+from autograder.grading.pool import RunnerAnswerTooLarge, RunnerGarbled, RunnerGone, RunnerTimeout
 
 NOT_RUN = "NotRun"
 SKIP_TAG = "skip-execution"  # nbclient's skip_cells_with_tag
@@ -190,6 +190,10 @@ class NotebookExecution:
             self._stop(f"the kernel died in {where} (the code crashed the interpreter, exited, or went over the "
                        "memory limit)")
             cell.outputs.append(error_output("KernelDied", self.dead))
+            return
+        except RunnerAnswerTooLarge as error:
+            self._stop(f"{where} made {error}, so the kernel was stopped")
+            cell.outputs.append(error_output("KernelStopped", self.dead))
             return
         except RunnerGarbled as error:
             self._stop(f"the kernel's answer to {where} could not be read ({error}): the notebook changed the "

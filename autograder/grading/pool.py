@@ -39,6 +39,10 @@ class RunnerGarbled(Exception):
     """The runner sent something that is not the answer to the grader's request (its code was changed)."""
 
 
+class RunnerAnswerTooLarge(RunnerGarbled):
+    """An answer larger than ``MAX_ANSWER_BYTES`` (a cell that displays more than the grader keeps)."""
+
+
 class RunnerTimeout(Exception):
     """No answer before the deadline; the request's answer is still awaited (``Runner.wait``)."""
 
@@ -138,8 +142,11 @@ class Runner:
         except ValueError:
             raise RunnerGarbled("an answer's header is not JSON") from None
         size = header.get("size") if isinstance(header, dict) else None
-        if not isinstance(size, int) or not 0 <= size <= MAX_ANSWER_BYTES:
+        if not isinstance(size, int) or size < 0:
             raise RunnerGarbled(f"an answer's size is {size!r}")
+        if size > MAX_ANSWER_BYTES:
+            raise RunnerAnswerTooLarge(f"{size / 1024**2:.0f} MiB of outputs, more than the {MAX_ANSWER_BYTES // 1024**2} MiB "
+                                       "the grader keeps")
         if len(self.buffer) < end + 1 + size:
             return None
         payload = bytes(self.buffer[end + 1:end + 1 + size])
