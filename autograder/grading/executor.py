@@ -10,6 +10,7 @@ the kernel's ``language_info``, and a cell that outlives its timeout is interrup
 and it would make two gradings of one notebook differ), and display updates across cells (a display updated by
 a later cell keeps its first content)."""
 
+import json
 import time
 
 import nbformat
@@ -36,8 +37,6 @@ def _is_text(value):
 
 def _checked_outputs(payload):
     """A runner's outputs as notebook outputs, or RunnerGarbled: the notebook's code could have written anything."""
-    import json
-
     try:
         outputs = json.loads(payload)
     except ValueError:
@@ -68,14 +67,12 @@ class NotebookExecution:
     anything; ``capped`` that the notebook used up its time; ``divergences`` the test cells that passed in the
     notebook but failed the trusted re-check."""
 
-    def __init__(self, runner, *, cell_timeout, time_cap, nonce, inbox=None, error_on_timeout=None):
+    def __init__(self, runner, *, cell_timeout, time_cap, nonce, inbox=None):
         self.runner = runner
         self.timeout = cell_timeout
         self.time_cap = time_cap
         self.nonce = nonce
         self.inbox = inbox
-        self.error_on_timeout = error_on_timeout or {"ename": "CellTimeoutError", "evalue": "",
-                                                     "traceback": ["CellTimeoutError: no answer before the timeout"]}
         self.replay = None  # the notebook's ReplaySession, set by the pipeline
         self.divergences = []  # (grade_id, outcome)
         self.probes_sent = 0
@@ -202,7 +199,8 @@ class NotebookExecution:
             return
         if timed_out:
             # As nbgrader's Execute records a timeout: the interrupt's own error, then the timeout's.
-            cell.outputs.append(nbformat.from_dict({"output_type": "error", **self.error_on_timeout}))
+            cell.outputs.append(error_output("CellTimeoutError", f"this cell ran longer than {self.timeout} s and was "
+                                                                 "stopped (an endless loop?)"))
 
     def _stop(self, reason):
         self.runner.kill()

@@ -180,12 +180,7 @@ def _execute(task, nb, resources, retry=True):
     slot = runners.take(task.course_root, task.scratch_root, limits)
     copy_task_files(task.submission_dir, task.source_dir, slot.inbox if slot.jailed else slot.workdir)
     execution = NotebookExecution(slot.runner, cell_timeout=limits.cell_timeout, time_cap=limits.time_cap, nonce=nonce,
-                                  inbox=INBOX_INSIDE if slot.jailed else None, error_on_timeout={
-                                      "ename": "CellTimeoutError",
-                                      "evalue": f"this cell ran longer than {limits.cell_timeout} s and was stopped "
-                                                "(an endless loop?)",
-                                      "traceback": [f"CellTimeoutError: this cell ran longer than {limits.cell_timeout} s "
-                                                    "and was stopped (an endless loop?)"]})
+                                  inbox=INBOX_INSIDE if slot.jailed else None)
     plan = task.replay.get(resources["nbgrader"]["notebook"])
     if plan is not None:
         execution.replay = ReplaySession(_verdict_process(task), plan, execution)

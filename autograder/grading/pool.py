@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading import jail
+from autograder.grading import framing, jail
 
 RUNNER_START_TIMEOUT = 10
 TEMPLATE_START_TIMEOUT = 120  # imports NumPy, pandas, matplotlib, IPython on a busy machine
@@ -56,7 +56,7 @@ class Runner:
         self.pid = pid
         self.pidfd = os.pidfd_open(pid)
         self.channel = channel
-        self.buffer = bytearray()
+        self.reader = framing.FramedReader(channel.fileno(), MAX_HEADER_BYTES, MAX_ANSWER_BYTES)
         self.last_id = 0
 
     def alive(self):
@@ -98,7 +98,7 @@ class Runner:
     def request(self, op, payload=b"", deadline=None, **fields):
         """Send a request and wait for its answer until ``deadline``: (header, payload)."""
         self.last_id += 1
-        message = json.dumps({"op": op, "id": self.last_id, **fields, "size": len(payload)}).encode() + b"\n" + payload
+        message = framing.frame({"op": op, "id": self.last_id, **fields}, payload)
         try:
             self.channel.settimeout(max(0.001, deadline - time.monotonic()) if deadline else None)
             self.channel.sendall(message)
@@ -114,43 +114,17 @@ class Runner:
 
     def wait(self, deadline=None):
         """The answer to the last request, waiting until ``deadline`` (RunnerTimeout) or the runner's end (RunnerGone)."""
-        while True:
-            answer = self._parsed()
-            if answer is not None:
-                return answer
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                raise RunnerTimeout()
-            if not select.select([self.channel], [], [], remaining)[0]:
-                raise RunnerTimeout()
-            try:
-                chunk = self.channel.recv(1 << 20)
-            except OSError as error:
-                raise RunnerGone(f"the runner's connection closed ({error})") from error
-            if not chunk:
-                raise RunnerGone("the runner's connection closed")
-            self.buffer += chunk
-
-    def _parsed(self):
-        end = self.buffer.find(b"\n", 0, MAX_HEADER_BYTES + 1)
-        if end < 0:
-            if len(self.buffer) > MAX_HEADER_BYTES:
-                raise RunnerGarbled("an answer's header line is too long")
-            return None
         try:
-            header = json.loads(bytes(self.buffer[:end]))
-        except ValueError:
-            raise RunnerGarbled("an answer's header is not JSON") from None
-        size = header.get("size") if isinstance(header, dict) else None
-        if not isinstance(size, int) or size < 0:
-            raise RunnerGarbled(f"an answer's size is {size!r}")
-        if size > MAX_ANSWER_BYTES:
-            raise RunnerAnswerTooLarge(f"{size / 1024**2:.0f} MiB of outputs, more than the {MAX_ANSWER_BYTES // 1024**2} MiB "
-                                       "the grader keeps")
-        if len(self.buffer) < end + 1 + size:
-            return None
-        payload = bytes(self.buffer[end + 1:end + 1 + size])
-        del self.buffer[:end + 1 + size]
+            header, payload = self.reader.receive(deadline)
+        except TimeoutError:
+            raise RunnerTimeout() from None
+        except framing.TooLarge as error:
+            raise RunnerAnswerTooLarge(f"{error.size / 1024**2:.0f} MiB of outputs, more than the "
+                                       f"{error.limit // 1024**2} MiB the grader keeps") from None
+        except framing.Malformed as error:
+            raise RunnerGarbled(f"an answer that is not a message: {error}") from None
+        except framing.Closed as error:
+            raise RunnerGone(str(error)) from None
         if header.get("id") != self.last_id or not isinstance(header.get("op"), str):
             raise RunnerGarbled("an answer that is not the answer to the grader's request")
         return header, payload

@@ -16,7 +16,6 @@ import base64
 import contextlib
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 from autograder.grading import jail
+from autograder.grading.framing import Closed, FramedReader, frame
 
 VERDICT_SCRIPT = Path(__file__).with_name("verdict.py")
 START_TIMEOUT = 60  # importing NumPy and pandas on a busy machine
@@ -42,7 +42,7 @@ class VerdictProcess:
         self.course_root = course_root
         self.limits = limits
         self.process = None
-        self.buffer = b""
+        self.reader = None
 
     def _start(self):
         settings = {"memory_bytes": self.limits.memory_bytes}
@@ -55,9 +55,9 @@ class VerdictProcess:
             data = Path(self.course_root) / "data"
             if data.is_dir():
                 env["NNHELPERS_DATA_DIR"] = str(data)
-        self.buffer = b""
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        self.reader = FramedReader(self.process.stdout.fileno())
 
     def ensure_started(self):
         if self.process is None or self.process.poll() is not None:
@@ -81,34 +81,18 @@ class VerdictProcess:
     # -- framing: a JSON header line, then `size` bytes -------------------------------------
     def send(self, header, payload=b""):
         try:
-            self.process.stdin.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
+            self.process.stdin.write(frame(header, payload))
             self.process.stdin.flush()
         except (OSError, ValueError) as error:
             raise VerdictUnavailable(f"the verdict process stopped ({error})") from None
 
-    def _fill(self, deadline):
-        fd = self.process.stdout.fileno()
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise VerdictUnavailable("the verdict process did not answer in time")
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            raise VerdictUnavailable("the verdict process did not answer in time")
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            raise VerdictUnavailable("the verdict process stopped")
-        self.buffer += chunk
-
     def receive(self, deadline):
-        while b"\n" not in self.buffer:
-            self._fill(deadline)
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        header = json.loads(line)
-        while len(self.buffer) < header.get("size", 0):
-            self._fill(deadline)
-        size = header.get("size", 0)
-        payload, self.buffer = self.buffer[:size], self.buffer[size:]
-        return header, payload
+        try:
+            return self.reader.receive(deadline)
+        except TimeoutError:
+            raise VerdictUnavailable("the verdict process did not answer in time") from None
+        except Closed:
+            raise VerdictUnavailable("the verdict process stopped") from None
 
     def exchange(self, header, payload, deadline, on_call):
         """Send a request and relay the verdict process's calls until its answer comes."""

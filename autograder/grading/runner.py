@@ -263,15 +263,15 @@ def send(stream, header, payload=b""):
     stream.flush()
 
 
-def receive(stream, limit=None):
-    """One message: (header, payload). The grader reads a runner's answers as hostile data: it passes a
-    ``limit`` on the header line and the payload, and anything malformed raises ValueError."""
-    line = stream.readline(limit + 1 if limit else -1)
+def receive(stream):
+    """One of the grader's requests: (header, payload); EOFError when the grader is gone. (The grader reads a runner's
+    answers with its own bounded and checked reader, ``framing.FramedReader``.)"""
+    line = stream.readline()
     if not line:
         raise EOFError("the other side of the connection went away")
     header = json.loads(line)
     size = header.get("size") if isinstance(header, dict) else None
-    if not isinstance(size, int) or size < 0 or (limit and size > limit):
+    if not isinstance(size, int) or size < 0:
         raise ValueError(f"a message with a bad header ({line[:80]!r})")
     payload = stream.read(size)
     if len(payload) != size:
