@@ -8,6 +8,7 @@
   dead or garbled runners, the trusted re-check and the integrity probes;
 - ``replay``, ``verdict``: the trusted re-check of every test cell, in a process that never runs student code
   (``verdict``) and calls the student's functions in the runner through the grading process (``replay``);
+- ``framing``: the grader's end of its framed connections to runners and verdict processes (bounded, checked);
 - ``jail``, ``pool``, ``template``: the bubblewrap jail, the pool of runners, the warm template they are
   forked from;
 - ``integrity``: typed findings (``Status``, ``Flag``) and the witness's report;
