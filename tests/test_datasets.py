@@ -1,5 +1,8 @@
 """The datasets regenerate byte for byte, match the data card, and look like the spec says."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -143,3 +146,18 @@ def test_iris_is_scikit_learns_table_with_named_columns():
     assert frame.iloc[34, :4].tolist() == [4.9, 3.1, 1.5, 0.2] and frame.iloc[37, :4].tolist() == [4.9, 3.6, 1.4, 0.1]
     card = (DATA / "README.md").read_text(encoding="utf-8")
     assert "sklearn.datasets.load_iris" in card and "no file is added to `data/`" in card
+
+
+def test_iris_is_read_without_importing_scikit_learn():
+    # Importing scikit-learn costs about a second, paid by every lesson-10 notebook and every grading of one.
+    code = "import sys; from nnhelpers import datasets; datasets.load_iris(); print('sklearn' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "False"
+
+
+def test_iris_without_scikit_learn_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="scikit-learn is not installed.*make venv"):
+        datasets.load_iris()

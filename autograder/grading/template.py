@@ -69,9 +69,9 @@ def _prctl(option, arg=0):
 
 
 # What a runner imports before or while running a notebook: IPython's shell and its traceback formatting, and
-# the course's own helpers, including scikit-learn, which nnhelpers.datasets.load_iris reads its data from.
+# the course's own helpers (nnhelpers.datasets reads scikit-learn's iris table without importing scikit-learn).
 WARM_MODULES = ("IPython", "IPython.core.ultratb", "stack_data", "pygments.lexers.python", "pygments.formatters.terminal256",
-                "numpy", "pandas", "nnhelpers.checks", "nnhelpers.datasets", "nnhelpers.gradcheck", "sklearn.datasets")
+                "numpy", "pandas", "nnhelpers.checks", "nnhelpers.datasets", "nnhelpers.gradcheck")
 
 
 def warm_imports():
