@@ -7,6 +7,7 @@ with the same grades as a sequential run. A student known to the course without 
 assignment is reported as missing.
 """
 
+import functools
 import multiprocessing
 import os
 import re
@@ -27,6 +28,7 @@ from autograder.grading.pipeline import GradeTask, NotebookResult, TaskResult, g
 from autograder.grading.record import Recorder, read_record, register_assignments, snapshot_gradebook
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+TIMING_SAMPLE = 20  # recorded results per assignment that estimate how long its notebooks take
 
 
 def roster(course):
@@ -37,6 +39,35 @@ def roster(course):
     with open_gradebook(course.db_url, course.course_id) as gb:
         students |= {s.id for s in gb.students}
     return sorted(students)
+
+
+def recorded_seconds(course, assignment, students):
+    """The mean grading time of up to TIMING_SAMPLE recorded results of ``assignment``, or None without any."""
+    seconds = []
+    for student in students:
+        record = read_record(course, student, assignment)
+        if record and record.get("seconds"):
+            seconds.append(float(record["seconds"]))
+            if len(seconds) == TIMING_SAMPLE:
+                break
+    return sum(seconds) / len(seconds) if seconds else None
+
+
+def longest_first(tasks, course, assignments, students):
+    """``tasks`` in the order to start them: the slowest assignments first, so that the run does not end with
+    one worker busy on a long notebook while the others wait (longest-processing-time-first scheduling).
+
+    An assignment's time is its recorded results' mean; assignments never graded go first, the later in the
+    course the sooner (in this course each builds on the ones before: lessons 09 and 10 train networks and
+    take several times as long as lessons 01 to 06)."""
+    position = {assignment: index for index, assignment in enumerate(assignments)}
+    expected = {assignment: recorded_seconds(course, assignment, students) for assignment in assignments}
+
+    def key(task):
+        seconds = expected[task.assignment]
+        return (seconds is not None, -(seconds or 0.0), -position[task.assignment])
+
+    return sorted(tasks, key=key)  # stable: within an assignment, students keep their order
 
 
 def _crashed(task, message):
@@ -56,7 +87,8 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
         unfinished = []
         try:
             with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
-                                     initializer=init_worker, initargs=(course_root, scratch)) as pool:
+                                     initializer=functools.partial(init_worker, leave_without_teardown=True),
+                                     initargs=(course_root, scratch)) as pool:
                 futures = {pool.submit(grade, task): task for task in pending}
                 for future in as_completed(futures):
                     task = futures[future]
@@ -152,6 +184,7 @@ def _grade_course(course, assignments, workers, feedback, students, out, overrid
                         course_root=str(course.root), source_dir=str(course.source_dir / assignment),
                         scratch_root=str(scratch), limits=limits, feedback=feedback,
                     ))
+        tasks = longest_first(tasks, course, assignments, everyone)
         if skipped:
             out(f"skipping {skipped} submission(s) already graded at their current timestamp (--skip-graded)")
         where = "on a Dask cluster" if scheduler is not None else f"with {workers} worker process(es)"
