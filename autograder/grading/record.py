@@ -19,7 +19,7 @@ import tempfile
 import warnings
 from dataclasses import asdict
 
-from nbgrader.api import InvalidEntry, MissingEntry
+from nbgrader.api import BaseCell, Comment, Grade, InvalidEntry, MissingEntry, Notebook, SubmittedNotebook
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from autograder.course import venv_on_path
@@ -187,23 +187,32 @@ def _record(gb, course, result):
         return
     if result.timestamp and _timestamp(result.timestamp):
         submission.timestamp = _timestamp(result.timestamp)
+    grades, comments = _entries(gb, Grade, submission), _entries(gb, Comment, submission)
     for nb in result.notebooks:
         for grade_id, (score, _points) in nb.grades.items():
-            try:
-                grade = gb.find_grade(grade_id, nb.name, result.assignment, result.student)
-            except MissingEntry:
+            grade = grades.get((nb.name, grade_id))
+            if grade is None:
                 continue
             grade.auto_score = 0.0 if nb.status == Status.UNGRADABLE else score
             # A grader's manual score stays; a tampered, ungradable or unscored cell goes to a person.
             grade.needs_manual_grade = (grade.manual_score is not None or grade.auto_score is None
                                         or result.tampered or nb.status == Status.UNGRADABLE)
         for grade_id, comment in nb.comments.items():
-            try:
-                gb.find_comment(grade_id, nb.name, result.assignment, result.student).auto_comment = comment
-            except MissingEntry:
-                continue
+            if (nb.name, grade_id) in comments:
+                comments[(nb.name, grade_id)].auto_comment = comment
     gb.db.commit()
     _write_files(course, result)
+
+
+def _entries(gb, kind, submission):
+    """{(notebook, cell): Grade or Comment} of one submission in one query; nbgrader's find_grade and find_comment
+    make one (and flush the session) per cell, which was half of recording a result."""
+    rows = (gb.db.query(kind, Notebook.name, BaseCell.name)
+            .join(BaseCell, BaseCell.id == kind.cell_id)
+            .join(SubmittedNotebook, SubmittedNotebook.id == kind.notebook_id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+            .filter(SubmittedNotebook.assignment_id == submission.id))
+    return {(notebook, cell): entry for entry, notebook, cell in rows}
 
 
 def read_record(course, student, assignment):
