@@ -6,6 +6,7 @@ sources every time, so it covers every student and assignment ever graded, not o
 """
 
 import csv
+import itertools
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -110,30 +111,50 @@ def _summary(rows, test_rows, assignments):
     return "\n".join(lines) + "\n"
 
 
+SCORE_BANDS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001]  # percent; the last band includes 100
+
+
+def score_band_counts(rows, assignments):
+    """How many graded submissions of each assignment fall in each band of SCORE_BANDS: one row per assignment."""
+    import numpy as np
+
+    counts = []
+    for assignment in assignments:
+        graded = [100 * r.score / r.max_score for r in rows if r.assignment == assignment and r.status == "graded" and r.max_score]
+        counts.append(np.histogram(graded, bins=SCORE_BANDS)[0])
+    return np.array(counts, dtype=int).reshape(len(assignments), len(SCORE_BANDS) - 1)
+
+
 def _histogram(rows, assignments, path):
+    """The class's scores as one table of histograms: a row per assignment, a column per band of 10 points, each
+    square shaded and labelled with its number of submissions (one set of axes: a tenth of the drawing a figure
+    of ten histograms took)."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nnhelpers.plotting import BLUE, use_course_style
+    from nnhelpers.plotting import use_course_style
 
     use_course_style()
-    columns = min(3, len(assignments)) or 1
-    lines = -(-len(assignments) // columns) or 1
-    width, height = 4 * columns, 2.8 * lines
-    figure, axes = plt.subplots(lines, columns, figsize=(width, height), squeeze=False)
-    # Margins in inches, for the labels and titles (tight_layout measured every label: half the report's time).
-    figure.subplots_adjust(left=0.75 / width, right=1 - 0.15 / width, bottom=0.55 / height, top=1 - 0.35 / height,
-                           wspace=0.3 * 4 / 3.1, hspace=1.0 / 1.9)
-    for ax, assignment in zip(axes.ravel(), assignments, strict=False):
-        graded = [100 * r.score / r.max_score for r in rows if r.assignment == assignment and r.status == "graded" and r.max_score]
-        ax.hist(graded, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color=BLUE, edgecolor="white")
-        ax.set_title(assignment, fontsize=10)
-        ax.set_xlabel("score (%)")
-        ax.set_ylabel("submissions")
-    for ax in axes.ravel()[len(assignments):]:
-        ax.set_axis_off()
+    names = list(assignments) or ["(no assignments)"]
+    shown = score_band_counts(rows, assignments) if assignments else np.zeros((1, len(SCORE_BANDS) - 1), dtype=int)
+    label_inches = 0.3 + 0.085 * max(len(name) for name in names)
+    width, height = label_inches + 6.4, 1.3 + 0.32 * len(names)
+    figure, ax = plt.subplots(figsize=(width, height))
+    figure.subplots_adjust(left=label_inches / width, right=1 - 0.2 / width, bottom=0.75 / height, top=1 - 0.45 / height)
+    ax.imshow(shown, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, int(shown.max())))
+    ax.grid(False)
+    ax.set_xticks(range(len(SCORE_BANDS) - 1), [f"{low}-{high:.0f}" for low, high in itertools.pairwise(SCORE_BANDS)])
+    ax.set_yticks(range(len(names)), names)
+    ax.tick_params(length=0)
+    for (line, column), count in np.ndenumerate(shown):
+        if count:
+            ax.text(column, line, str(count), ha="center", va="center", fontsize=8,
+                    color="white" if count > shown.max() / 2 else "black")
+    ax.set_xlabel("score (%)")
+    ax.set_title("graded submissions per score band", fontsize=10)
     figure.savefig(path, dpi=90)
     plt.close(figure)
 

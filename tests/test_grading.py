@@ -20,7 +20,7 @@ from autograder.assignments import HIDDEN_BEGIN, HIDDEN_END, nbgrader_meta
 from autograder.course import make_scratch_course
 from autograder.devtools.simulate import answered_notebook, release_notebook, write_submission
 from autograder.grade import grade_course
-from autograder.report import write_report
+from autograder.report import score_band_counts, write_report
 
 pytestmark = pytest.mark.slow
 A = "01_admissions"
@@ -159,6 +159,16 @@ def test_every_student_is_in_the_report_with_a_status(graded):
         table = list(csv.DictReader(handle))
     assert list(table[0]) == ["student_id", "assignment", "score", "max_score", "status", "flags"]
     assert {r["status"] for r in table} <= {"graded", "ungradable", "missing"}
+
+
+def test_the_histogram_counts_every_graded_submission_in_its_band(graded):
+    course, students, results, rows, paths = graded
+    expected = [0] * 10
+    for r in rows.values():
+        if r.status == "graded" and r.max_score:
+            expected[min(int(100 * r.score / r.max_score // 10), 9)] += 1  # 100% is in the last band
+    assert score_band_counts(list(rows.values()), [A]).tolist() == [expected] and sum(expected) >= 10
+    assert paths["histogram"].read_bytes().startswith(b"\x89PNG")
 
 
 def test_a_perfect_submission_next_to_broken_ones_keeps_full_marks(graded):
