@@ -7,7 +7,6 @@ with the same grades as a sequential run. A student known to the course without 
 assignment is reported as missing.
 """
 
-import functools
 import multiprocessing
 import os
 import re
@@ -25,6 +24,7 @@ from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.jail import NOT_PROTECTED, check_available
 from autograder.grading.limits import limits_for
 from autograder.grading.pipeline import GradeTask, NotebookResult, TaskResult, grade, init_worker
+from autograder.grading.pool import RunnerTemplate, forks_from_a_template
 from autograder.grading.record import Recorder, read_record, register_assignments, snapshot_gradebook
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
@@ -77,6 +77,30 @@ def _crashed(task, message):
     return result
 
 
+def _start_shared_template(tasks, workers, course_root):
+    """One runner template for all the workers of this machine (None where runners need none, or it cannot start:
+    then each worker starts its own, as a Dask worker does)."""
+    limits = tasks[0].limits
+    if not forks_from_a_template(limits):
+        return None
+    try:
+        return RunnerTemplate(course_root, limits, shared_by=workers, wait=False)
+    except Exception:  # only the sharing is lost
+        return None
+
+
+def _init_pool_worker(course_root, scratch, shared_templates, claimed):
+    """A local pool worker: one of the shared template's connections (the next unclaimed), then ``init_worker``."""
+    with claimed.get_lock():
+        index = claimed.value
+        claimed.value += 1
+    mine = shared_templates[index] if index < len(shared_templates) else None
+    for shared in shared_templates:
+        if shared is not mine:
+            shared.control.close()
+    init_worker(course_root, scratch, leave_without_teardown=True, shared_template=mine)
+
+
 def _run_pool(tasks, workers, course_root, scratch, on_result):
     """Run tasks in worker processes; a crashed worker costs a retry, never the run."""
     pending = list(tasks)
@@ -85,10 +109,13 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
             return
         context = multiprocessing.get_context("spawn")
         unfinished = []
+        processes = min(workers, len(pending))
+        # The first attempt's workers share one template; a retry's start their own (after a crash, a fresh start).
+        template = _start_shared_template(pending, processes, course_root) if attempt == 1 else None
         try:
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
-                                     initializer=functools.partial(init_worker, leave_without_teardown=True),
-                                     initargs=(course_root, scratch)) as pool:
+            with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_init_pool_worker,
+                                     initargs=(course_root, scratch, template.shared if template else [],
+                                               context.Value("i", 0))) as pool:
                 futures = {pool.submit(grade, task): task for task in pending}
                 for future in as_completed(futures):
                     task = futures[future]
@@ -103,6 +130,9 @@ def _run_pool(tasks, workers, course_root, scratch, on_result):
                         on_result(_crashed(task, f"grader error: {type(error).__name__}: {error}"))
         except BrokenProcessPool:
             pass
+        finally:
+            if template is not None:
+                template.close()
         done = {(t.student, t.assignment) for t in pending} - {(t.student, t.assignment) for t in unfinished}
         pending = [t for t in unfinished if (t.student, t.assignment) not in done]
         if attempt == 2:

@@ -244,6 +244,52 @@ def test_the_mounts_a_kernels_fresh_tmpfs_would_hide_are_found_to_be_bound_again
     assert _mount_points_below(PRIVATE_TMPFS, mountinfo) == ["/tmp/cc/.venv", "/tmp/my course/nnhelpers"]
 
 
+def test_the_workers_of_a_machine_share_one_template_each_on_its_own_connection(tmp_path):
+    from autograder.grading.jail import Limits
+    from autograder.grading.pool import RunnerPool, RunnerTemplate
+
+    limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
+    template = RunnerTemplate(COURSE.root, limits, shared_by=2, wait=False)
+    workers = [RunnerPool(shared_template=shared) for shared in template.shared]
+    try:
+        slots = [worker.take(COURSE.root, tmp_path, limits) for worker in workers]
+        assert [_run(slot, "print(6 * 7)") for slot in slots] == ["42\n", "42\n"]
+        under_the_template = set(jail.process_tree(template.pid))
+        assert {slot.runner.pid for slot in slots} <= under_the_template
+        assert [p for p in _template_processes(os.getpid()) if p not in under_the_template] == []  # no other one
+        # A worker that has finished lets go of its connection; the other one's runners still come.
+        workers[0].dispose(slots[0])
+        workers[0].close()
+        assert template.alive()
+        workers[1].dispose(slots[1])
+        again = workers[1].take(COURSE.root, tmp_path, limits)
+        assert _run(again, "print(7 * 6)") == "42\n"
+        workers[1].dispose(again)
+    finally:
+        for worker in workers:
+            worker.close()
+        template.close()
+    assert _template_processes(os.getpid()) == []
+
+
+def test_a_worker_whose_shared_template_is_gone_starts_its_own(tmp_path):
+    from autograder.grading.jail import Limits
+    from autograder.grading.pool import RunnerPool, RunnerTemplate
+
+    limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
+    template = RunnerTemplate(COURSE.root, limits, shared_by=1, wait=False)
+    os.kill(template.pid, signal.SIGKILL)
+    template.process.wait(10)
+    worker = RunnerPool(shared_template=template.shared[0])
+    try:
+        slot = worker.take(COURSE.root, tmp_path, limits)
+        assert slot.template.pid != template.pid and _run(slot, "print(6 * 7)") == "42\n"
+        worker.dispose(slot)
+    finally:
+        worker.close()
+        template.close()
+
+
 @pytest.fixture(scope="module")
 def template_pool(tmp_path_factory):
     """One pool, and so one template, for the tests of single runners (a template takes seconds to start)."""

@@ -221,12 +221,13 @@ def template_supported():
     return os.geteuid() == 0
 
 
-def template_command(course_root, limits):
+def template_command(course_root, limits, shared_fds=()):
     """The argv of a worker's runner template (``template.py``) in a jail: the same file system as a runner's
     jail, its own PID, network, IPC and UTS namespaces, and only the capabilities needed to build each
-    runner's jail inside it (``TEMPLATE_CAPABILITIES``, all dropped by every runner)."""
+    runner's jail inside it (``TEMPLATE_CAPABILITIES``, all dropped by every runner). ``shared_fds`` are the
+    template's ends of more connections, one per worker, for a template the workers of a machine share."""
     command = [sys.executable, "-I", TEMPLATE_INSIDE]
-    settings = {"jail": limits.jail, "scratch_bytes": limits.scratch_bytes}
+    settings = {"jail": limits.jail, "scratch_bytes": limits.scratch_bytes, "shared_fds": list(shared_fds)}
     if not limits.jail:
         # Without a jail: not isolated (-I), so PYTHONPATH still counts, as for any process of the grader's.
         return [sys.executable, str(Path(__file__).with_name("template.py"))], settings

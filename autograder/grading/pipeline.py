@@ -98,9 +98,10 @@ class TaskResult:
 _STATE = {}
 
 
-def init_worker(course_root, scratch_root, leave_without_teardown=False):
+def init_worker(course_root, scratch_root, leave_without_teardown=False, shared_template=None):
     """Prepare this process: quiet single-threaded maths, the course config. ``leave_without_teardown`` (a process
-    of the local pool, which only grades) ends it without tearing down its interpreter."""
+    of the local pool, which only grades) ends it without tearing down its interpreter; ``shared_template`` is its
+    connection to the runner template the grading process started for all its workers."""
     from autograder.course import Course
 
     # One BLAS thread per runner: the parallelism is across submissions, and a thread pool per
@@ -118,7 +119,7 @@ def init_worker(course_root, scratch_root, leave_without_teardown=False):
         # Registered first, so run last: after the runners, the template and the verdict process are closed.
         atexit.register(_leave_without_teardown)
     _STATE["config"] = Course.at(course_root).config()
-    _STATE["runners"] = RunnerPool()
+    _STATE["runners"] = RunnerPool(shared_template=shared_template)
     _STATE["verdict"] = None
 
 

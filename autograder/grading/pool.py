@@ -178,27 +178,71 @@ class RunnerTemplate:
     builds its own jail inside (see ``template.py``). Requests and answers are JSON lines on a Unix socket, which
     also carries each runner's connection to the grader."""
 
-    def __init__(self, course_root, limits):
-        command, settings = jail.template_command(course_root, limits)
+    def __init__(self, course_root, limits, shared_by=0, wait=True):
+        """Start a template. ``shared_by`` makes that many more connections to it, for other processes
+        (``SharedTemplate``); ``wait=False`` returns before it is ready (whoever uses it waits)."""
+        worker_ends, templates_ends = [], []
+        for _ in range(shared_by):
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            worker_ends.append(ours)
+            templates_ends.append(theirs)
+        command, settings = jail.template_command(course_root, limits, [end.fileno() for end in templates_ends])
         self.jailed = limits.jail
+        self.key = template_key(course_root, limits)
         env = dict(os.environ, AUTOGRADER_TEMPLATE=json.dumps(settings))
         self.control, templates_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.buffer = b""
+        self.pidfd = None
         started = time.monotonic()
         try:
             self.process = subprocess.Popen(command, stdin=templates_end.fileno(), stdout=templates_end.fileno(),
-                                            stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True)
+                                            stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True,
+                                            pass_fds=[end.fileno() for end in templates_ends])
+        except BaseException:
+            for end in worker_ends:
+                end.close()
+            raise
         finally:
             templates_end.close()
-        try:
-            self._answer(TEMPLATE_START_TIMEOUT)
-        except TemplateFailed:
-            self.close()
-            raise
+            for end in templates_ends:
+                end.close()
+        self.pid = self.process.pid
+        self.shared = [SharedTemplate(end, self.pid, self.jailed, self.key) for end in worker_ends]
+        if wait:
+            try:
+                self._answer(TEMPLATE_START_TIMEOUT)
+            except TemplateFailed:
+                self.close()
+                raise
         self.startup_seconds = time.monotonic() - started
 
+    @classmethod
+    def attach(cls, shared):
+        """This process's use of a template another process started (``SharedTemplate``), once it is ready."""
+        template = cls.__new__(cls)
+        template.control, template.pid, template.jailed, template.key = shared.control, shared.pid, shared.jailed, shared.key
+        template.process, template.buffer, template.shared = None, b"", []
+        started = time.monotonic()
+        try:
+            template.pidfd = os.pidfd_open(shared.pid)
+        except OSError as error:
+            template.control.close()
+            raise TemplateFailed(f"the shared runner template is gone ({error})") from error
+        try:
+            template._answer(TEMPLATE_START_TIMEOUT)
+        except TemplateFailed:
+            template.close()
+            raise
+        template.startup_seconds = time.monotonic() - started
+        return template
+
     def alive(self):
-        return self.process.poll() is None
+        if self.process is not None:
+            return self.process.poll() is None
+        return self.pidfd is not None and not select.select([self.pidfd], [], [], 0)[0]
+
+    def exit_status(self):
+        return self.process.poll() if self.process is not None else None
 
     def answers(self):
         """Alive and answering (a runner that died with its template is the grader's failure, not the notebook's)."""
@@ -236,7 +280,7 @@ class RunnerTemplate:
             for fd in received:
                 os.close(fd)
             reason = answer["error"] if isinstance(answer, dict) else ("no answer" if not line else "a garbled answer")
-            raise TemplateFailed(f"the runner template failed ({reason}; exit status {self.process.poll()})")
+            raise TemplateFailed(f"the runner template failed ({reason}; exit status {self.exit_status()})")
         return answer, received
 
     def _ask(self, request, timeout=TEMPLATE_ANSWER_TIMEOUT):
@@ -268,7 +312,7 @@ class RunnerTemplate:
     def _host_pid(self, inner):
         """The grader's PID of the template's process ``inner`` (a descendant of the template's bubblewrap)."""
         level = 1 if self.jailed else 0
-        for pid in jail.process_tree(self.process.pid):
+        for pid in jail.process_tree(self.pid):
             with contextlib.suppress(OSError):
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("NSpid:"):
@@ -278,12 +322,42 @@ class RunnerTemplate:
         raise TemplateFailed(f"the runner the template forked ({inner}) is not among its processes")
 
     def close(self):
-        with contextlib.suppress(OSError):
-            os.kill(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            self.process.wait(timeout=10)
-        with contextlib.suppress(OSError):
-            self.control.close()
+        """Stop the template (one this process started; a shared one is only let go of)."""
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                self.process.wait(timeout=10)
+        for handle in (self.control, *(shared.control for shared in self.shared)):
+            with contextlib.suppress(OSError):
+                handle.close()
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.pidfd)
+            self.pidfd = None
+
+
+@dataclass(frozen=True)
+class SharedTemplate:
+    """One worker's connection to a template the grading process started for all the workers of a machine:
+    one template's start-up (interpreter, imports, shell) instead of one per worker. Picklable: a spawned
+    worker receives it as an argument of its initialiser."""
+
+    control: socket.socket
+    pid: int
+    jailed: bool
+    key: tuple
+
+
+def forks_from_a_template(limits):
+    """Whether runners for these limits are forked from a template: always, except in a jail that only a grader
+    run by root can build around a template (see ``jail.template_supported``)."""
+    return not limits.jail or jail.template_supported()
+
+
+def template_key(course_root, limits):
+    """What a template depends on: runners of other settings need another one."""
+    return (str(course_root), limits.jail, limits.scratch_bytes)
 
 
 def _sandbox_settings(folder, course_root, scratch_root, limits):
@@ -315,8 +389,9 @@ class RunnerPool:
     Runners are forked from the worker's warm template (``RunnerTemplate``); ``use_template=False`` (or a grader
     not run by root, with a jail) starts each one in a bubblewrap jail of its own instead."""
 
-    def __init__(self, use_template=True):
+    def __init__(self, use_template=True, shared_template=None):
         self.use_template = use_template
+        self.shared_template = shared_template  # a SharedTemplate, used first (see _template)
         self.ready = None
         self.template = None
         self.template_key = None
@@ -324,13 +399,19 @@ class RunnerPool:
 
     def _template(self, course_root, limits):
         """The worker's runner template for these settings, started (or restarted) when needed."""
-        key = (str(course_root), limits.jail, limits.scratch_bytes)
+        key = template_key(course_root, limits)
         if self.template is not None and (self.template_key != key or not self.template.alive()):
             self.template.close()
             self.template = None
+        shared, self.shared_template = self.shared_template, None  # tried once: if it dies, this worker starts its own
+        if self.template is None and shared is not None and shared.key == key:
+            with contextlib.suppress(TemplateFailed):
+                self.template = RunnerTemplate.attach(shared)
+        elif shared is not None:
+            shared.control.close()
         if self.template is None:
             self.template = RunnerTemplate(course_root, limits)
-            self.template_key = key
+        self.template_key = key
         return self.template
 
     @staticmethod
@@ -348,7 +429,7 @@ class RunnerPool:
             slot.cgroup = jail.PidsCgroup(limits.max_processes)
             settings["nproc_rlimit"] = slot.cgroup.path is None
         try:
-            if limits.jail and not (self.use_template and jail.template_supported()):
+            if not (self.use_template and forks_from_a_template(limits)):
                 self._start_in_own_jail(slot, settings, course_root, limits)
             else:
                 self._fork_from_template(slot, settings, course_root, limits)

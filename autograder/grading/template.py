@@ -19,11 +19,13 @@ runner, and killing it kills everything it started). Then it becomes uid 65534 w
 all and ``no_new_privs``, so it can never undo a mount to look beneath it.
 """
 
+import contextlib
 import ctypes
 import gc
 import json
 import os
 import re
+import select
 import socket
 import sys
 import threading
@@ -253,8 +255,12 @@ def main():
         _prctl(PR_SET_PDEATHSIG, 9)  # in a jail, bubblewrap's --die-with-parent does this
     # Plots are not rendered into outputs, with or without a jail (every jail sets this).
     os.environ.setdefault("MPLBACKEND", "agg")
-    commands = os.fdopen(os.dup(0), "r")
-    control = socket.socket(fileno=os.dup(1))
+    # The starter's connection (standard input and output are one socket) and, for a template shared by the
+    # workers of a machine, one more connection per worker.
+    starters = socket.socket(fileno=os.dup(0))
+    channels = {starters: b""}
+    for fd in settings.get("shared_fds", []):
+        channels[socket.socket(fileno=fd)] = b""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -266,7 +272,9 @@ def main():
         if threading.active_count() != 1:
             raise RuntimeError("a thread was started while importing: a fork would copy it half-done")
     except Exception as error:  # the grader shows this message
-        control.sendall((json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
+        for channel in channels:
+            with contextlib.suppress(OSError):
+                channel.sendall((json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n").encode())
         raise SystemExit(1) from error
     # Nothing forked from here may read the template's memory (a runner runs as another uid anyway).
     _prctl(PR_SET_DUMPABLE, 0)
@@ -275,37 +283,59 @@ def main():
     gc.collect()
     gc.freeze()
     waiting = {}
-    control.sendall(b'{"ready": true}\n')
-    for line in commands:
-        request = json.loads(line)
-        connection = None
-        if request["op"] == "fork":
-            answer, pending, connection = _fork_runner(request, jailed, settings["scratch_bytes"], shell)
-            if pending:
-                waiting[pending[0]] = pending[1]
-        elif request["op"] == "go":
-            go = waiting.pop(request["pid"])
-            os.write(go, b"g")
-            os.close(go)
-            answer = {"ok": True}
-        elif request["op"] == "ping":
-            answer = {"ok": True}
-        else:
-            answer = {"error": f"unknown request {request['op']!r}"}
-        while True:  # reap the runners' parents that have finished
+    for channel in channels:
+        with contextlib.suppress(OSError):
+            channel.sendall(b'{"ready": true}\n')
+    while starters in channels:  # the starter closing its end ends the template (and its runners' parents)
+        for channel in select.select(list(channels), [], [])[0]:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-        data = (json.dumps(answer) + "\n").encode()
-        if connection is None:
-            control.sendall(data)
-        else:
-            socket.send_fds(control, [data], [connection.fileno()])
-            connection.close()
+                data = channel.recv(1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                del channels[channel]  # a worker that has finished, or the starter
+                channel.close()
+                continue
+            channels[channel] += data
+            while b"\n" in channels.get(channel, b""):
+                line, _, channels[channel] = channels[channel].partition(b"\n")
+                _answer(channel, json.loads(line), waiting, jailed, settings, shell)
 
+
+def _answer(channel, request, waiting, jailed, settings, shell):
+    """Carry out one request from one of the template's connections and answer it there."""
+    connection = None
+    if request["op"] == "fork":
+        answer, pending, connection = _fork_runner(request, jailed, settings["scratch_bytes"], shell)
+        if pending:
+            waiting[pending[0]] = pending[1]
+    elif request["op"] == "go":
+        go = waiting.pop(request["pid"])
+        os.write(go, b"g")
+        os.close(go)
+        answer = {"ok": True}
+    elif request["op"] == "ping":
+        answer = {"ok": True}
+    else:
+        answer = {"error": f"unknown request {request['op']!r}"}
+    while True:  # reap the runners' parents that have finished
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+    data = (json.dumps(answer) + "\n").encode()
+    try:
+        if connection is None:
+            channel.sendall(data)
+        else:
+            socket.send_fds(channel, [data], [connection.fileno()])
+    except OSError:
+        pass  # that worker is gone; the runner it asked for dies with its parent's end of the socket
+    finally:
+        if connection is not None:
+            connection.close()
 
 if __name__ == "__main__":
     main()
