@@ -171,7 +171,8 @@ class TemplateFailed(RuntimeError):
 
 
 class RunnerTemplate:
-    """A worker's warm template process (``template.py``): started once, it forks one runner per notebook.
+    """A warm template process (``template.py``): started once, it forks one runner per notebook, for one worker
+    or, shared (``shared_by``, ``attach``), for all the workers of a machine.
 
     Start-up (the interpreter, IPython, NumPy, pandas, matplotlib, the checks, the shell) is paid here once per
     worker instead of once per notebook. In a jail the template runs in bubblewrap and every runner it forks

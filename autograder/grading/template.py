@@ -1,10 +1,13 @@
-"""The warm template a grading worker forks one runner per submission from.
+"""The warm template the grading workers fork one runner per submission from.
 
-Started once per worker (in its own bubblewrap jail, see ``jail.template_command``) as
-``python -I template.py``, with its settings in ``AUTOGRADER_TEMPLATE``. It imports what every runner
-needs (IPython, NumPy, pandas, matplotlib with its font list, the course's checks), makes the runner's
-IPython shell (``runner.make_shell``) and then waits, single-threaded, for requests on its standard input
-(a Unix socket shared with its standard output), one JSON line each:
+Started once per machine by the grading process and shared by its local workers, or once per worker where
+there is nothing to share (a Dask worker, a retry after a crash), in its own bubblewrap jail (see
+``jail.template_command``) as ``python -I template.py``, with its settings in ``AUTOGRADER_TEMPLATE``. It
+imports what every runner needs (IPython, NumPy, pandas, matplotlib with its font list, the course's checks),
+makes the runner's IPython shell (``runner.make_shell``) and then waits, single-threaded, for requests on its
+connections: its standard input (a Unix socket shared with its standard output; the template ends when its
+starter closes it) and, when shared, one more socket per worker (``settings["shared_fds"]``). Each request is
+one JSON line, answered on the connection it came on:
 
 - ``{"op": "fork", "settings": {...}}``: fork a runner; the answer is ``{"pid": N}``, the runner's PID as the
   template sees it, sent with the grader's end of a socket pair whose other end only the runner holds. The
