@@ -175,7 +175,7 @@ class RunnerTemplate:
     or, shared (``shared_by``, ``attach``), for all the workers of a machine.
 
     Start-up (the interpreter, IPython, NumPy, pandas, matplotlib, the checks, the shell) is paid here once per
-    worker instead of once per notebook. In a jail the template runs in bubblewrap and every runner it forks
+    machine (or per worker) instead of once per notebook. In a jail the template runs in bubblewrap and every runner it forks
     builds its own jail inside (see ``template.py``). Requests and answers are JSON lines on a Unix socket, which
     also carries each runner's connection to the grader."""
 
@@ -351,8 +351,8 @@ class SharedTemplate:
 
 
 def forks_from_a_template(limits):
-    """Whether runners for these limits are forked from a template: always, except in a jail that only a grader
-    run by root can build around a template (see ``jail.template_supported``)."""
+    """Whether a RunnerPool forks runners for these limits from a template: always, except in a jail that only a
+    grader run by root can build around a template (see ``jail.template_supported``)."""
     return not limits.jail or jail.template_supported()
 
 
@@ -430,7 +430,7 @@ class RunnerPool:
             slot.cgroup = jail.PidsCgroup(limits.max_processes)
             settings["nproc_rlimit"] = slot.cgroup.path is None
         try:
-            if not (self.use_template and forks_from_a_template(limits)):
+            if limits.jail and not (self.use_template and jail.template_supported()):
                 self._start_in_own_jail(slot, settings, course_root, limits)
             else:
                 self._fork_from_template(slot, settings, course_root, limits)
