@@ -1,7 +1,8 @@
 """Running one submission safely and recording what came of it.
 
 - ``pipeline``: one submission in, a typed result out (nbgrader's preprocessors, the runner, the checks of
-  the cells a student must not touch);
+  the cells a student must not touch); ``preparation``: nbgrader's preprocessors around a run, with the
+  gradebook snapshot opened and nbgrader's metadata schema checked once per worker;
 - ``runner``: the process a notebook's cells run in (IPython's shell, outputs recorded as a kernel's), and its
   request protocol; ``sandbox``: the runner's launcher and its tampering witness;
 - ``executor``: a notebook's cells run in a runner as nbgrader's Execute runs them in a kernel, with time limits,
