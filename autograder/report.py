@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Assignment, BaseCell, Grade, Notebook, Student, SubmittedAssignment, SubmittedNotebook
 
 from autograder.assignments import read_assignment_spec
 from autograder.grade import roster
@@ -37,6 +37,33 @@ def _fmt(value):
     return f"{value:g}"
 
 
+def _submissions(gb, assignment):
+    """{student: (score, max_score)} of an assignment's recorded submissions, in one query."""
+    query = (gb.db.query(Student.id, SubmittedAssignment.score, SubmittedAssignment.max_score)
+             .join(SubmittedAssignment, SubmittedAssignment.student_id == Student.id)
+             .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+             .filter(Assignment.name == assignment))
+    return {student: (float(score or 0.0), float(max_score or 0.0)) for student, score, max_score in query}
+
+
+def _grades(gb, assignment):
+    """{student: [(notebook, test, score, max_score, manual_score)]} of an assignment, in one query (reading them
+    through each submission's notebooks and cells took several queries a cell)."""
+    query = (gb.db.query(Student.id, Notebook.name, BaseCell.name, Grade.score, Grade.max_score, Grade.manual_score)
+             .select_from(Grade)
+             .join(BaseCell, BaseCell.id == Grade.cell_id)
+             .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
+             .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+             .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+             .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+             .join(Student, Student.id == SubmittedAssignment.student_id)
+             .filter(Assignment.name == assignment))
+    grades = {}
+    for student, *grade in query:
+        grades.setdefault(student, []).append(tuple(grade))
+    return grades
+
+
 def collect_rows(course, assignments):
     rows, test_rows = [], []
     students = roster(course)
@@ -44,21 +71,20 @@ def collect_rows(course, assignments):
         for assignment in assignments:
             spec = read_assignment_spec(course, assignment)
             tests = {t.grade_id: t for t in spec.tests}
+            order = {t.grade_id: index for index, t in enumerate(spec.tests)}
+            submissions, grades = _submissions(gb, assignment), _grades(gb, assignment)
             for student in students:
                 saved = read_record(course, student, assignment)
-                try:
-                    submission = gb.find_submission(assignment, student)
-                except MissingEntry:
-                    submission = None
-                if submission is None:
+                if student not in submissions:
                     status = Status(saved["status"]) if saved else Status.MISSING
                     flags = saved["flags"] if saved else [Flag(FlagKind.UNGRADABLE, "no submission")]
                     rows.append(Row(student, assignment, 0.0, spec.max_score, status, list(flags)))
                     continue
                 flags = list(saved["flags"]) if saved else []
                 status = Status(saved["status"]) if saved else Status.GRADED
-                score = float(submission.score)
-                manual = any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades)
+                score, max_score = submissions[student]
+                cells = sorted(grades.get(student, []), key=lambda g: (g[0], order.get(g[1], len(order)), g[1]))
+                manual = any(manual_score is not None for *_, manual_score in cells)
                 if saved and saved.get("tampered"):
                     if manual:
                         flags.append(Flag(FlagKind.WITHHELD, "reviewed by a grader after tampering was flagged"))
@@ -66,12 +92,11 @@ def collect_rows(course, assignments):
                         flags.append(Flag(FlagKind.WITHHELD,
                                           f"score withheld until a person reviews it (autograde gave {_fmt(score)})"))
                         score = 0.0
-                rows.append(Row(student, assignment, score, float(submission.max_score), status, flags))
-                for nb in submission.notebooks:
-                    for g in nb.grades:
-                        test = tests.get(g.name)
-                        test_rows.append([student, assignment, nb.name, g.name, test.function if test else "",
-                                          bool(test and test.hidden), _fmt(g.score or 0.0), _fmt(g.max_score)])
+                rows.append(Row(student, assignment, score, max_score, status, flags))
+                for notebook, name, cell_score, cell_max, _manual in cells:
+                    test = tests.get(name)
+                    test_rows.append([student, assignment, notebook, name, test.function if test else "",
+                                      bool(test and test.hidden), _fmt(cell_score or 0.0), _fmt(cell_max or 0.0)])
     return rows, test_rows
 
 
