@@ -209,13 +209,9 @@ class RunnerTemplate:
                 end.close()
         self.pid = self.process.pid
         self.shared = [SharedTemplate(end, self.pid, self.jailed, self.key) for end in worker_ends]
+        self.startup_seconds = None
         if wait:
-            try:
-                self._answer(TEMPLATE_START_TIMEOUT)
-            except TemplateFailed:
-                self.close()
-                raise
-        self.startup_seconds = time.monotonic() - started
+            self._until_ready(started)
 
     @classmethod
     def attach(cls, shared):
@@ -229,13 +225,17 @@ class RunnerTemplate:
         except OSError as error:
             template.control.close()
             raise TemplateFailed(f"the shared runner template is gone ({error})") from error
-        try:
-            template._answer(TEMPLATE_START_TIMEOUT)
-        except TemplateFailed:
-            template.close()
-            raise
-        template.startup_seconds = time.monotonic() - started
+        template._until_ready(started)
         return template
+
+    def _until_ready(self, started):
+        """Wait for the template's "ready"; TemplateFailed (and the template let go of) if it does not come."""
+        try:
+            self._answer(TEMPLATE_START_TIMEOUT)
+        except TemplateFailed:
+            self.close()
+            raise
+        self.startup_seconds = time.monotonic() - started
 
     def alive(self):
         if self.process is not None:
