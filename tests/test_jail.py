@@ -91,3 +91,22 @@ def test_a_runner_in_its_own_jail_ends_when_its_lifeline_to_the_grader_closes(tm
     finally:
         pool.dispose(slot)
         pool.close()
+
+
+def test_without_a_jail_runners_are_forked_from_a_template_even_when_own_jails_are_asked_for(tmp_path):
+    """``use_template=False`` means a jail of each runner's own instead of the template's; with no jail at all
+    there is nothing to build, so the runner still comes from a template (not from a bubblewrap started anyway)."""
+    import time
+
+    from conftest import COURSE
+
+    from autograder.grading.pool import RunnerPool
+
+    pool = RunnerPool(use_template=False)
+    slot = pool.take(COURSE.root, tmp_path, Limits(jail=False, scratch_bytes=32 * 1024**2))
+    try:
+        assert slot.process is None and slot.jail_root is None and slot.template is not None
+        assert slot.runner.request("run", b"1 + 1", time.monotonic() + 60)[0]["op"] == "outputs"
+    finally:
+        pool.dispose(slot)
+        pool.close()
