@@ -272,6 +272,31 @@ def test_the_workers_of_a_machine_share_one_template_each_on_its_own_connection(
     assert _template_processes(os.getpid()) == []
 
 
+def test_a_runner_forked_for_a_worker_that_went_away_before_letting_it_start_exits(tmp_path):
+    from autograder.grading import pool
+    from autograder.grading.jail import Limits
+
+    limits = Limits(scratch_bytes=LIMITS["scratch_bytes"])
+    template = pool.RunnerTemplate(COURSE.root, limits, shared_by=1, wait=False)
+    try:
+        worker = pool.RunnerTemplate.attach(template.shared[0])
+        folder = tmp_path / "runner"
+        for part in ("work", "inbox"):
+            (folder / part).mkdir(parents=True)
+        answer, fds = worker._ask({"op": "fork", "settings": pool._sandbox_settings(folder, COURSE.root, tmp_path, limits)})
+        runner = worker._host_pid(answer["pid"])
+        for fd in fds:
+            os.close(fd)
+        worker.close()  # the worker dies between its fork and its go
+        deadline = time.monotonic() + 30
+        while os.path.exists(f"/proc/{runner}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not os.path.exists(f"/proc/{runner}")
+        assert template.alive()
+    finally:
+        template.close()
+
+
 def test_a_worker_whose_shared_template_is_gone_starts_its_own(tmp_path):
     from autograder.grading.jail import Limits
     from autograder.grading.pool import RunnerPool, RunnerTemplate

@@ -285,7 +285,7 @@ def main():
     # so copy) every page it shares with the template.
     gc.collect()
     gc.freeze()
-    waiting = {}
+    waiting = {}  # runner PID -> (the pipe that lets it start, the connection that asked for it)
     for channel in channels:
         with contextlib.suppress(OSError):
             channel.sendall(b'{"ready": true}\n')
@@ -296,8 +296,10 @@ def main():
             except OSError:
                 data = b""
             if not data:
-                del channels[channel]  # a worker that has finished, or the starter
+                del channels[channel]  # a worker that has finished (or died), or the starter
                 channel.close()
+                for pid in [pid for pid, (_, asker) in waiting.items() if asker is channel]:
+                    os.close(waiting.pop(pid)[0])  # a runner nobody will let go: it exits
                 continue
             channels[channel] += data
             while b"\n" in channels.get(channel, b""):
@@ -311,9 +313,9 @@ def _answer(channel, request, waiting, jailed, settings, shell):
     if request["op"] == "fork":
         answer, pending, connection = _fork_runner(request, jailed, settings["scratch_bytes"], shell)
         if pending:
-            waiting[pending[0]] = pending[1]
+            waiting[pending[0]] = (pending[1], channel)
     elif request["op"] == "go":
-        go = waiting.pop(request["pid"])
+        go, _ = waiting.pop(request["pid"])
         os.write(go, b"g")
         os.close(go)
         answer = {"ok": True}
