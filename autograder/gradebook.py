@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from nbgrader.api import Base, Gradebook, InvalidEntry
+from nbgrader.api import Base, BaseCell, Gradebook, InvalidEntry, Notebook, SubmittedNotebook
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, ProgrammingError
@@ -120,6 +120,15 @@ def open_gradebook(url, course_id="default_course"):
     finally:
         with contextlib.suppress(DBAPIError):
             gradebook.close()
+
+
+def joined_to_cells(query, kind):
+    """``query`` over ``kind`` (nbgrader's Grade or Comment) joined to each row's cell (``BaseCell``) and its
+    notebook (``Notebook``), so that it can select or filter by their names: one query for a whole submission
+    or assignment, where nbgrader's ``find_grade`` and ``find_comment`` ask once per cell."""
+    return (query.join(BaseCell, BaseCell.id == kind.cell_id)
+            .join(SubmittedNotebook, SubmittedNotebook.id == kind.notebook_id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id))
 
 
 def _copy_rows(source_url, target_url, tables):

@@ -15,7 +15,7 @@ from nbgrader.api import Assignment, BaseCell, Grade, Notebook, Student, Submitt
 
 from autograder.assignments import read_assignment_spec
 from autograder.grade import roster
-from autograder.gradebook import open_gradebook
+from autograder.gradebook import joined_to_cells, open_gradebook
 from autograder.grading.integrity import Flag, FlagKind, Status
 from autograder.grading.record import read_record
 
@@ -49,11 +49,8 @@ def _submissions(gb, assignment):
 def _grades(gb, assignment):
     """{student: [(notebook, test, score, max_score, manual_score)]} of an assignment, in one query (reading them
     through each submission's notebooks and cells took several queries a cell)."""
-    query = (gb.db.query(Student.id, Notebook.name, BaseCell.name, Grade.score, Grade.max_score, Grade.manual_score)
-             .select_from(Grade)
-             .join(BaseCell, BaseCell.id == Grade.cell_id)
-             .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
-             .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+    selected = gb.db.query(Student.id, Notebook.name, BaseCell.name, Grade.score, Grade.max_score, Grade.manual_score)
+    query = (joined_to_cells(selected.select_from(Grade), Grade)
              .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
              .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
              .join(Student, Student.id == SubmittedAssignment.student_id)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from autograder.course import venv_on_path
 from autograder.feedback import copy_submission_stamps
-from autograder.gradebook import GradebookUnavailable, explain, open_gradebook, snapshot_definitions
+from autograder.gradebook import GradebookUnavailable, explain, joined_to_cells, open_gradebook, snapshot_definitions
 from autograder.grading.integrity import Flag, FlagKind, Status
 
 RECORD_FILE = "autograder.json"
@@ -207,10 +207,7 @@ def _record(gb, course, result):
 def _entries(gb, kind, submission):
     """{(notebook, cell): Grade or Comment} of one submission in one query; nbgrader's find_grade and find_comment
     make one (and flush the session) per cell, which was half of recording a result."""
-    rows = (gb.db.query(kind, Notebook.name, BaseCell.name)
-            .join(BaseCell, BaseCell.id == kind.cell_id)
-            .join(SubmittedNotebook, SubmittedNotebook.id == kind.notebook_id)
-            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+    rows = (joined_to_cells(gb.db.query(kind, Notebook.name, BaseCell.name), kind)
             .filter(SubmittedNotebook.assignment_id == submission.id))
     return {(notebook, cell): entry for entry, notebook, cell in rows}
 
